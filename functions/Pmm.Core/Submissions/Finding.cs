@@ -1,0 +1,40 @@
+namespace Pmm.Core.Submissions;
+
+/// <summary>How serious a finding is: any error rejects the submission; warnings do not.</summary>
+public enum Severity
+{
+    Warning,
+    Error,
+}
+
+/// <summary>
+/// One problem found in a submission: a stable rule id, where it is (<see cref="Pointer"/> is
+/// "line L, column C" for CSV), what was found and expected, and how to fix it.
+/// </summary>
+public sealed record Finding(
+    string RuleId,
+    Severity Severity,
+    string Message,
+    string Hint,
+    string? ItemCode = null,
+    string? Pointer = null,
+    int? Line = null,
+    int? Column = null,
+    string? Found = null,
+    string? Expected = null);
+
+/// <summary>Stable rule ids. Users and support staff quote these; never renumber.</summary>
+public static class RuleIds
+{
+    public const string FileEmpty = "PMM-FILE-001";
+    public const string FileUnreadable = "PMM-FILE-002";
+    public const string HeaderMissingColumn = "PMM-CSV-001";
+    public const string RowShape = "PMM-CSV-002";
+    public const string UnknownItem = "PMM-ITEM-001";
+    public const string DuplicateItem = "PMM-ITEM-002";
+    public const string MissingRequiredItem = "PMM-ITEM-003";
+    public const string WrongYear = "PMM-YEAR-001";
+    public const string NotANumber = "PMM-VALUE-001";
+    public const string OutOfBounds = "PMM-VALUE-002";
+    public const string NotAnInteger = "PMM-VALUE-003";
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Pmm.Core.Catalogue;
+
+namespace Pmm.Core.Submissions;
+
+/// <summary>The verdict on a submission.</summary>
+public enum ValidationStatus
+{
+    Accepted,
+    AcceptedWithWarnings,
+    Rejected,
+}
+
+/// <summary>What validation concluded: the verdict, every finding, and the KPI values when accepted.</summary>
+public sealed record ValidationResult(
+    ValidationStatus Status,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyDictionary<string, decimal> KpiValues,
+    int Observations);
+
+/// <summary>
+/// Checks a parsed submission against the catalogue for a reporting year. Pure: no I/O.
+/// Minimal rule set of the walking skeleton: known item codes, years T/T-1, numbers, bounds,
+/// integer counts, duplicates, required items.
+/// </summary>
+public sealed class SubmissionValidator(KpiCatalogue catalogue)
+{
+    public ValidationResult Validate(ParsedSubmission parsed, int reportingYear)
+    {
+        var findings = new List<Finding>(parsed.Findings);
+        var accepted = new Dictionary<(string Item, int Year), decimal>();
+        var firstLine = new Dictionary<(string Item, int Year), int>();
+        foreach (var o in parsed.Observations)
+        {
+            if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
+            {
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}.", "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, $"line {o.Line}", o.Line, Found: o.ItemCode));
+                continue;
+            }
+
+            var allowed = item.PreviousYear ? $"{reportingYear} or {reportingYear - 1}" : $"{reportingYear}";
+            if (o.Year != reportingYear && !(item.PreviousYear && o.Year == reportingYear - 1))
+            {
+                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"{item.Code} is asked for {allowed}, not {o.Year}.", $"This cycle collects year {reportingYear}" + (item.PreviousYear ? $" and, for this item, {reportingYear - 1}." : "."), item.Code, $"line {o.Line}", o.Line, Found: o.Year.ToString(CultureInfo.InvariantCulture), Expected: allowed));
+                continue;
+            }
+
+            var key = (item.Code, o.Year);
+            if (firstLine.TryGetValue(key, out var earlier))
+            {
+                findings.Add(new Finding(RuleIds.DuplicateItem, Severity.Error, $"{item.Code} for {o.Year} is given twice (lines {earlier} and {o.Line}).", "Keep one line per item and year.", item.Code, $"line {o.Line}", o.Line));
+                continue;
+            }
+
+            firstLine[key] = o.Line;
+            if (item.Min is { } min && o.Value < min || item.Max is { } max && o.Value > max)
+            {
+                var range = $"{item.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{item.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}";
+                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {o.Value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, $"line {o.Line}", o.Line, Found: o.Value.ToString(CultureInfo.InvariantCulture), Expected: range));
+                continue;
+            }
+
+            if (item.Integer && o.Value != decimal.Truncate(o.Value))
+            {
+                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {o.Value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, $"line {o.Line}", o.Line, Found: o.Value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
+                continue;
+            }
+
+            accepted[key] = o.Value;
+        }
+
+        foreach (var item in catalogue.Items.Where(i => i.Required))
+        {
+            var years = item.PreviousYear ? new[] { reportingYear, reportingYear - 1 } : [reportingYear];
+            foreach (var year in years)
+            {
+                if (!firstLine.ContainsKey((item.Code, year)))
+                {
+                    findings.Add(new Finding(RuleIds.MissingRequiredItem, Severity.Error, $"Required item {item.Code} ({item.Label}) for {year} is missing.", $"Add a line '{item.Code},{year},<value>'.", item.Code, "file", Expected: $"{item.Code} for {year}"));
+                }
+            }
+        }
+
+        var status = findings.Any(f => f.Severity == Severity.Error) ? ValidationStatus.Rejected
+            : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
+            : ValidationStatus.Accepted;
+        var kpis = status == ValidationStatus.Rejected
+            ? new Dictionary<string, decimal>()
+            : KpiCalculator.Compute(catalogue, accepted, reportingYear);
+        return new ValidationResult(status, findings, kpis, parsed.Observations.Count);
+    }
+}
