@@ -12,7 +12,7 @@ param retentionInDays int = 30
 @description('When true, Application Insights accepts only Microsoft Entra-authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING + Monitoring Metrics Publisher). The Functions host supports this; an in-worker Application Insights SDK would need a TokenCredential configured too.')
 param disableLocalAuth bool = true
 
-resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: logAnalyticsName
   location: location
   tags: tags

@@ -44,7 +44,7 @@ param noncurrentVersionCleanupPrefixes array = [
   '${deploymentContainerName}/'
 ]
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags

@@ -1,0 +1,127 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pmm.Core.Benchmarks;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Cycles;
+using Pmm.Functions.Auth;
+using Pmm.Functions.Configuration;
+using Pmm.Functions.Cycles;
+using Pmm.Functions.Http;
+using Pmm.Storage;
+
+namespace Pmm.Functions.Benchmarks;
+
+/// <summary>Input of the benchmark computation: which cycle, and whether the figures are final.</summary>
+public sealed record BenchmarkRequest(string CycleId, bool Final);
+
+/// <summary>What a benchmark computation wrote.</summary>
+public sealed record BenchmarkSummary(string CycleId, int Respondents, int Rows);
+
+/// <summary>
+/// Benchmarks: a timer starts an orchestration that recomputes provisional benchmarks of every open
+/// cycle; the cycle orchestration computes final ones at closing; dashboards read them over HTTP or
+/// straight from the <c>Benchmarks</c> table (contract in the README).
+/// </summary>
+public sealed class BenchmarkFunctions(
+    CycleStore cycles,
+    CurrentSubmissionStore current,
+    BenchmarkStore benchmarks,
+    KpiCatalogue catalogue,
+    MemberDirectory members,
+    IOptions<BenchmarkOptions> options,
+    RequestAuthenticator auth,
+    TimeProvider clock,
+    ILogger<BenchmarkFunctions> logger)
+{
+    /// <summary>One provisional run at a time: the timer skips a tick while the previous run is going.</summary>
+    public const string ProvisionalInstanceId = "benchmarks-provisional";
+
+    [Function(nameof(RecomputeProvisionalBenchmarks))]
+    public async Task RecomputeProvisionalBenchmarks(
+        [TimerTrigger("%" + AppSettingNames.BenchmarkSchedule + "%")] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var previous = await client.GetInstanceAsync(ProvisionalInstanceId, cancellationToken);
+        if (previous is { IsRunning: true } || previous?.RuntimeStatus == OrchestrationRuntimeStatus.Pending)
+        {
+            logger.LogInformation("Provisional benchmarks are still being computed; skipping this tick.");
+            return;
+        }
+
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProvisionalBenchmarksOrchestration), new StartOrchestrationOptions(ProvisionalInstanceId), cancellationToken);
+    }
+
+    /// <summary>Recomputes provisional benchmarks of every open cycle, in parallel.</summary>
+    [Function(nameof(ProvisionalBenchmarksOrchestration))]
+    public static async Task<IReadOnlyList<BenchmarkSummary>> ProvisionalBenchmarksOrchestration([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var open = await context.CallActivityAsync<List<string>>(nameof(ListOpenCycles), null, CycleFunctions.Retry);
+        var runs = open.Select(id => context.CallActivityAsync<BenchmarkSummary>(nameof(ComputeBenchmarks), new BenchmarkRequest(id, Final: false), CycleFunctions.Retry));
+        return await Task.WhenAll(runs);
+    }
+
+    [Function(nameof(ListOpenCycles))]
+    public async Task<List<string>> ListOpenCycles([ActivityTrigger] object? input) =>
+        [.. (await cycles.ListAsync()).Where(c => c.Status == CycleStatus.Open).Select(c => c.CycleId)];
+
+    /// <summary>Computes and stores a cycle's benchmarks from every Member's current accepted submission.</summary>
+    [Function(nameof(ComputeBenchmarks))]
+    public async Task<BenchmarkSummary> ComputeBenchmarks([ActivityTrigger] BenchmarkRequest request)
+    {
+        var submissions = await current.ListAsync(request.CycleId);
+        var rows = BenchmarkCalculator.Compute(catalogue, members, submissions, options.Value.MinimumRespondents);
+        var kind = request.Final ? BenchmarkKind.Final : BenchmarkKind.Provisional;
+        await benchmarks.ReplaceAsync(request.CycleId, kind, rows, submissions.Count, catalogue.Version, clock.GetUtcNow());
+        return new BenchmarkSummary(request.CycleId, submissions.Count, rows.Count);
+    }
+
+    /// <summary>
+    /// A cycle's benchmarks. <c>?status=final|provisional</c>; by default final once the cycle is closed,
+    /// provisional before. Provisional figures are labelled as such in every row.
+    /// </summary>
+    [Function(nameof(GetBenchmarks))]
+    public async Task<IActionResult> GetBenchmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/benchmarks")] HttpRequest req,
+        string cycleId,
+        CancellationToken cancellationToken)
+    {
+        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Reader, AppRoles.Staff, AppRoles.Member);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return CycleFunctions.CycleNotFound(cycleId);
+        }
+
+        BenchmarkKind kind;
+        var requested = req.Query["status"].ToString();
+        if (requested.Length == 0)
+        {
+            kind = cycle.Status == CycleStatus.Closed ? BenchmarkKind.Final : BenchmarkKind.Provisional;
+        }
+        else if (!Enum.TryParse(requested, ignoreCase: true, out kind))
+        {
+            return Problems.BadRequest(ProblemCodes.InvalidField, $"status must be 'final' or 'provisional', not '{requested}'.", pointer: "?status");
+        }
+
+        var rows = await benchmarks.ReadAsync(cycleId, kind, cancellationToken);
+        return new OkObjectResult(new
+        {
+            cycleId,
+            status = kind.ToString().ToLowerInvariant(),
+            computedAt = rows.Count > 0 ? rows.Max(r => r.ComputedAt) : (DateTimeOffset?)null,
+            respondents = rows.Count > 0 ? rows[0].Respondents : 0,
+            catalogueVersion = rows.Count > 0 ? rows[0].CatalogueVersion : null,
+            rows = rows.OrderBy(r => r.KpiCode, StringComparer.Ordinal).ThenBy(r => r.Scope, StringComparer.Ordinal).ThenBy(r => r.Group, StringComparer.Ordinal),
+        });
+    }
+}

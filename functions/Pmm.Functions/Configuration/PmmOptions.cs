@@ -1,0 +1,99 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pmm.Functions.Configuration;
+
+/// <summary>Where data lives. Locally a connection string (Azurite); in Azure service URIs and a managed identity, no keys.</summary>
+public sealed class StorageOptions : IValidatableObject
+{
+    public const string Section = "Pmm:Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? BlobServiceUri { get; set; }
+
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one or developer credentials.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString) && (BlobServiceUri is null || TableServiceUri is null))
+        {
+            yield return new ValidationResult("Set Pmm:Storage:ConnectionString, or both Pmm:Storage:BlobServiceUri and Pmm:Storage:TableServiceUri.");
+        }
+    }
+}
+
+/// <summary>
+/// Bearer token validation. In Azure: <see cref="Authority"/> (Entra ID), whose signing keys come from its
+/// OpenID metadata. Locally: a development <see cref="SigningKey"/> (base64, at least 32 bytes) generated
+/// into the git-ignored local.settings.json; never both.
+/// </summary>
+public sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Pmm:Auth";
+
+    [Required]
+    public string Issuer { get; set; } = "";
+
+    [Required]
+    public string Audience { get; set; } = "";
+
+    public string? Authority { get; set; }
+
+    public string? SigningKey { get; set; }
+
+    /// <summary>Claim holding the app roles (Entra ID puts app roles in <c>roles</c>).</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>Claim binding a Member-role caller to its Member code.</summary>
+    public string MemberClaim { get; set; } = "pmm_member";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var hasKey = !string.IsNullOrWhiteSpace(SigningKey);
+        var hasAuthority = !string.IsNullOrWhiteSpace(Authority);
+        if (hasKey == hasAuthority)
+        {
+            yield return new ValidationResult("Set exactly one of Pmm:Auth:Authority (Entra ID) or Pmm:Auth:SigningKey (local development).");
+        }
+
+        if (hasKey && (!TryDecode(SigningKey!, out var bytes) || bytes.Length < 32))
+        {
+            yield return new ValidationResult("Pmm:Auth:SigningKey must be base64 of at least 32 random bytes.");
+        }
+    }
+
+    internal static bool TryDecode(string base64, out byte[] bytes)
+    {
+        bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var written) && (bytes = bytes[..written]).Length > 0;
+    }
+}
+
+/// <summary>How benchmarks are published.</summary>
+public sealed class BenchmarkOptions
+{
+    public const string Section = "Pmm:Benchmarks";
+
+    /// <summary>Groups with fewer reporting Members than this are published as suppressed (n only), so no single Member's value can be read off.</summary>
+    [Range(1, 1000)]
+    public int MinimumRespondents { get; set; } = 3;
+}
+
+/// <summary>Limits on uploads.</summary>
+public sealed class UploadOptions
+{
+    public const string Section = "Pmm:Uploads";
+
+    [Range(1, 256 * 1024 * 1024)]
+    public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+}
+
+/// <summary>App settings that bindings read by name (<c>%NAME%</c>); one place for the names.</summary>
+public static class AppSettingNames
+{
+    /// <summary>NCRONTAB schedule (six fields) of the provisional benchmark recomputation.</summary>
+    public const string BenchmarkSchedule = "PMM_BENCHMARK_SCHEDULE";
+}

@@ -1,0 +1,67 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Submissions;
+using Pmm.Functions.Auth;
+using Pmm.Storage;
+
+namespace Pmm.Functions.Configuration;
+
+/// <summary>The application's services, registered the same way by the Functions host and the local host.</summary>
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddPmm(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BenchmarkOptions>().Bind(configuration.GetSection(BenchmarkOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddAzureClients(clients =>
+        {
+            clients.AddClient<BlobServiceClient, BlobClientOptions>((options, provider) =>
+            {
+                var s = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+                return s.ConnectionString is { Length: > 0 } cs ? new BlobServiceClient(cs, options) : new BlobServiceClient(s.BlobServiceUri, Credential(s), options);
+            });
+            clients.AddClient<TableServiceClient, TableClientOptions>((options, provider) =>
+            {
+                var s = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+                return s.ConnectionString is { Length: > 0 } cs ? new TableServiceClient(cs, options) : new TableServiceClient(s.TableServiceUri, Credential(s), options);
+            });
+        });
+
+        services.AddSingleton<PmmStorage>();
+        services.AddSingleton<CycleStore>();
+        services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<CurrentSubmissionStore>();
+        services.AddSingleton<BenchmarkStore>();
+        services.AddSingleton(_ => KpiCatalogue.LoadEmbedded());
+        services.AddSingleton(_ => MemberDirectory.LoadEmbedded());
+        services.AddSingleton<SubmissionValidator>();
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+
+    static TokenCredential Credential(StorageOptions s) =>
+        string.IsNullOrWhiteSpace(s.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(s.ManagedIdentityClientId));
+
+    /// <summary>Creates containers and tables at start-up, before the first request needs them.</summary>
+    sealed class StorageInitializer(PmmStorage storage) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => storage.EnsureCreatedAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

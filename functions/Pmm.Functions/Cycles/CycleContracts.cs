@@ -1,0 +1,41 @@
+using Pmm.Core.Cycles;
+
+namespace Pmm.Functions.Cycles;
+
+/// <summary>Body of POST /api/cycles.</summary>
+public sealed record OpenCycleRequest(string? CycleId, int ReportingYear, DateTimeOffset? Deadline);
+
+/// <summary>Body of POST /api/cycles/{cycleId}/deadline.</summary>
+public sealed record ExtendDeadlineRequest(DateTimeOffset? Deadline);
+
+/// <summary>Input of the cycle orchestration.</summary>
+public sealed record CycleOrchestrationInput(string CycleId, int ReportingYear, DateTimeOffset Deadline);
+
+/// <summary>Payload of the close event.</summary>
+public sealed record CloseCycleEvent(string RequestedBy);
+
+/// <summary>Payload of the deadline extension event.</summary>
+public sealed record ExtendDeadlineEvent(DateTimeOffset Deadline, string RequestedBy);
+
+/// <summary>Input of the activity that records a cycle's status.</summary>
+public sealed record CycleStatusChange(string CycleId, CycleStatus Status, DateTimeOffset? At, string? Reason);
+
+/// <summary>Input of the activity that records a new deadline.</summary>
+public sealed record CycleDeadlineChange(string CycleId, DateTimeOffset Deadline);
+
+/// <summary>What the cycle orchestration returns when it completes.</summary>
+public sealed record CycleOutcome(string CycleId, string ClosedReason, DateTimeOffset ClosedAt, int Respondents, int BenchmarkRows);
+
+/// <summary>External event names of the cycle orchestration: one source for raisers and waiters.</summary>
+public static class CycleEvents
+{
+    public const string Close = "CloseCycle";
+    public const string ExtendDeadline = "ExtendDeadline";
+}
+
+/// <summary>What staff and Members see of a cycle.</summary>
+public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string? Orchestration)
+{
+    public static CycleView From(Cycle c, string? orchestration = null) =>
+        new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, orchestration);
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Pmm.Functions.Http;
+
+/// <summary>Stable codes of request-level errors (RFC 9457 problem details, member <c>code</c>).</summary>
+public static class ProblemCodes
+{
+    public const string MissingToken = "PMM-AUTH-001";
+    public const string InvalidToken = "PMM-AUTH-002";
+    public const string WrongRole = "PMM-AUTH-003";
+    public const string OtherMember = "PMM-AUTH-004";
+    public const string BadRequestBody = "PMM-REQ-001";
+    public const string InvalidField = "PMM-REQ-002";
+    public const string UnsupportedMediaType = "PMM-REQ-003";
+    public const string TooLarge = "PMM-REQ-004";
+    public const string EmptyFile = "PMM-REQ-005";
+    public const string CycleNotFound = "PMM-CYCLE-001";
+    public const string CycleExists = "PMM-CYCLE-002";
+    public const string CycleNotOpen = "PMM-CYCLE-003";
+    public const string DeadlinePassed = "PMM-CYCLE-004";
+    public const string UnknownMember = "PMM-MEMBER-001";
+    public const string SubmissionNotFound = "PMM-SUB-001";
+}
+
+/// <summary>Builds <c>application/problem+json</c> responses.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static ObjectResult Create(int status, string code, string title, string detail, string? pointer = null, object? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Type = $"https://pmm.wcoomd.org/problems/{code}",
+            Title = title,
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code;
+        if (pointer is not null)
+        {
+            problem.Extensions["pointer"] = pointer;
+        }
+
+        if (errors is not null)
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        var result = new ObjectResult(problem) { StatusCode = status };
+        result.ContentTypes.Add(ContentType);
+        return result;
+    }
+
+    public static ObjectResult BadRequest(string code, string detail, string? pointer = null, object? errors = null) =>
+        Create(StatusCodes.Status400BadRequest, code, "The request is not valid.", detail, pointer, errors);
+
+    public static ObjectResult NotFound(string code, string detail) =>
+        Create(StatusCodes.Status404NotFound, code, "Not found.", detail);
+
+    public static ObjectResult Conflict(string code, string detail) =>
+        Create(StatusCodes.Status409Conflict, code, "The request conflicts with the current state.", detail);
+}

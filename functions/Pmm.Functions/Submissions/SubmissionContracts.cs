@@ -1,0 +1,52 @@
+using Pmm.Core.Submissions;
+using Pmm.Storage;
+
+namespace Pmm.Functions.Submissions;
+
+/// <summary>Input of the validation orchestration and its activities.</summary>
+public sealed record SubmissionRef(string CycleId, string MemberCode, string SubmissionId);
+
+/// <summary>The validation verdict passed between activities.</summary>
+public sealed record ValidationSummary(ValidationStatus Status, int Errors, int Warnings, IReadOnlyDictionary<string, decimal> KpiValues);
+
+/// <summary>Input of the activity that makes an accepted submission current.</summary>
+public sealed record Promotion(SubmissionRef Submission, IReadOnlyDictionary<string, decimal> KpiValues);
+
+/// <summary>The status resource of a submission.</summary>
+public sealed record SubmissionView(
+    string SubmissionId,
+    string CycleId,
+    string MemberCode,
+    string Status,
+    bool IsCurrent,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? CompletedAt,
+    string ContentHash,
+    long SizeBytes,
+    string UploadedBy,
+    int Errors,
+    int Warnings,
+    IReadOnlyList<Finding>? Findings,
+    IReadOnlyDictionary<string, decimal>? KpiValues,
+    string StatusUrl)
+{
+    public static SubmissionView From(SubmissionRecord r, bool isCurrent, ValidationResult? result) => new(
+        r.SubmissionId,
+        r.CycleId,
+        r.MemberCode,
+        r.Status.ToString().ToLowerInvariant(),
+        isCurrent,
+        r.ReceivedAt,
+        r.CompletedAt,
+        r.ContentHash,
+        r.SizeBytes,
+        r.UploadedBy,
+        r.Errors,
+        r.Warnings,
+        result?.Findings,
+        result?.KpiValues,
+        UrlOf(r.CycleId, r.MemberCode, r.SubmissionId));
+
+    public static string UrlOf(string cycleId, string memberCode, string submissionId) =>
+        $"/api/cycles/{cycleId}/members/{memberCode}/submissions/{submissionId}";
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Pmm.Core.Benchmarks;
+
+namespace Pmm.Storage;
+
+/// <summary>
+/// Each Member's current accepted submission per cycle, with its KPI values: table
+/// <c>CurrentSubmissions</c>, partition = cycle id, row key = Member code. Benchmarks read one partition.
+/// </summary>
+public sealed class CurrentSubmissionStore(PmmStorage storage)
+{
+    /// <summary>
+    /// Makes the submission current unless a later one (by submission id, which is time-ordered) already is.
+    /// Optimistic concurrency: two validations finishing together cannot leave the older one current.
+    /// </summary>
+    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
+    {
+        var entity = new TableEntity(cycleId, memberCode)
+        {
+            ["SubmissionId"] = submissionId,
+            ["AcceptedAt"] = acceptedAt,
+            ["KpiValues"] = JsonSerializer.Serialize(kpis),
+        };
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var existing = await storage.CurrentSubmissions.GetEntityIfExistsAsync<TableEntity>(cycleId, memberCode, cancellationToken: cancellationToken);
+            try
+            {
+                if (!existing.HasValue)
+                {
+                    await storage.CurrentSubmissions.AddEntityAsync(entity, cancellationToken);
+                    return true;
+                }
+
+                if (string.CompareOrdinal(existing.Value!.GetString("SubmissionId"), submissionId) > 0)
+                {
+                    return false;
+                }
+
+                await storage.CurrentSubmissions.UpdateEntityAsync(entity, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another validation got there first; read again and decide again.
+            }
+        }
+
+        throw new InvalidOperationException($"Could not make submission {submissionId} current for {memberCode} in cycle {cycleId}: too much contention.");
+    }
+
+    public async Task<string?> GetCurrentIdAsync(string cycleId, string memberCode, CancellationToken cancellationToken = default)
+    {
+        var e = await storage.CurrentSubmissions.GetEntityIfExistsAsync<TableEntity>(cycleId, memberCode, cancellationToken: cancellationToken);
+        return e.HasValue ? e.Value!.GetString("SubmissionId") : null;
+    }
+
+    public async Task<IReadOnlyList<MemberKpis>> ListAsync(string cycleId, CancellationToken cancellationToken = default)
+    {
+        var list = new List<MemberKpis>();
+        await foreach (var e in storage.CurrentSubmissions.QueryAsync<TableEntity>(e => e.PartitionKey == cycleId, cancellationToken: cancellationToken))
+        {
+            var values = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("KpiValues") ?? "{}") ?? [];
+            list.Add(new MemberKpis(e.RowKey, values));
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,76 @@
+using Azure;
+using Azure.Data.Tables;
+using Pmm.Core.Cycles;
+
+namespace Pmm.Storage;
+
+/// <summary>Cycles, one row each in the <c>Cycles</c> table (partition <c>cycle</c>, row key = cycle id).</summary>
+public sealed class CycleStore(PmmStorage storage)
+{
+    const string Partition = "cycle";
+
+    /// <summary>Records a new cycle; false when one with the same id exists.</summary>
+    public async Task<bool> TryCreateAsync(Cycle cycle, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await storage.Cycles.AddEntityAsync(ToEntity(cycle), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<Cycle?> GetAsync(string cycleId, CancellationToken cancellationToken = default)
+    {
+        var response = await storage.Cycles.GetEntityIfExistsAsync<TableEntity>(Partition, cycleId, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<Cycle>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var cycles = new List<Cycle>();
+        await foreach (var entity in storage.Cycles.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken))
+        {
+            cycles.Add(FromEntity(entity));
+        }
+
+        return cycles;
+    }
+
+    public Task SetStatusAsync(string cycleId, CycleStatus status, DateTimeOffset? closedAt, string? reason, CancellationToken cancellationToken = default) =>
+        storage.Cycles.UpdateEntityAsync(
+            new TableEntity(Partition, cycleId)
+            {
+                ["Status"] = status.ToString(),
+                ["ClosedAt"] = closedAt,
+                ["ClosedReason"] = reason,
+            },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken);
+
+    public Task SetDeadlineAsync(string cycleId, DateTimeOffset deadline, CancellationToken cancellationToken = default) =>
+        storage.Cycles.UpdateEntityAsync(new TableEntity(Partition, cycleId) { ["Deadline"] = deadline }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+
+    static TableEntity ToEntity(Cycle c) => new(Partition, c.CycleId)
+    {
+        ["ReportingYear"] = c.ReportingYear,
+        ["Deadline"] = c.Deadline,
+        ["Status"] = c.Status.ToString(),
+        ["OpenedAt"] = c.OpenedAt,
+        ["ClosedAt"] = c.ClosedAt,
+        ["ClosedReason"] = c.ClosedReason,
+    };
+
+    static Cycle FromEntity(TableEntity e) => new(
+        e.RowKey,
+        e.GetInt32("ReportingYear") ?? 0,
+        e.GetDateTimeOffset("Deadline") ?? DateTimeOffset.MinValue,
+        Enum.Parse<CycleStatus>(e.GetString("Status")),
+        e.GetDateTimeOffset("OpenedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("ClosedAt"),
+        e.GetString("ClosedReason"));
+}

@@ -1,0 +1,32 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+
+namespace Pmm.Storage;
+
+/// <summary>The storage account's clients, with the application's containers and tables.</summary>
+public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient tables)
+{
+    public BlobContainerClient Submissions { get; } = blobs.GetBlobContainerClient(StorageNames.SubmissionsContainer);
+
+    public BlobContainerClient Results { get; } = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
+
+    public TableClient Cycles { get; } = tables.GetTableClient(StorageNames.CyclesTable);
+
+    public TableClient SubmissionsTable { get; } = tables.GetTableClient(StorageNames.SubmissionsTable);
+
+    public TableClient CurrentSubmissions { get; } = tables.GetTableClient(StorageNames.CurrentSubmissionsTable);
+
+    public TableClient Benchmarks { get; } = tables.GetTableClient(StorageNames.BenchmarksTable);
+
+    /// <summary>Creates what does not exist yet; safe to call at every start.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    {
+        await Task.WhenAll(
+            Submissions.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Results.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Cycles.CreateIfNotExistsAsync(cancellationToken),
+            SubmissionsTable.CreateIfNotExistsAsync(cancellationToken),
+            CurrentSubmissions.CreateIfNotExistsAsync(cancellationToken),
+            Benchmarks.CreateIfNotExistsAsync(cancellationToken));
+    }
+}

@@ -1,0 +1,19 @@
+namespace Pmm.Storage;
+
+/// <summary>Every container and table the application uses. The README's table contract refers to these.</summary>
+public static class StorageNames
+{
+    /// <summary>Original uploads, immutable: <c>{cycleId}/{memberCode}/{submissionId}.{ext}</c>.</summary>
+    public const string SubmissionsContainer = "submissions";
+
+    /// <summary>Validation results (findings, KPI values): <c>{cycleId}/{memberCode}/{submissionId}.json</c>.</summary>
+    public const string ResultsContainer = "validation-results";
+
+    public const string CyclesTable = "Cycles";
+    public const string SubmissionsTable = "Submissions";
+    public const string CurrentSubmissionsTable = "CurrentSubmissions";
+    public const string BenchmarksTable = "Benchmarks";
+
+    /// <summary>Separator inside composite keys; not allowed in cycle ids or Member codes.</summary>
+    public const char KeySeparator = '~';
+}
