@@ -1,6 +1,64 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using Microsoft.Extensions.Options;
+using Pmm.Functions.Auth;
+using Pmm.Functions.Configuration;
+using Pmm.LocalHost;
 
-app.MapGet("/", () => "Hello World!");
+// Commands (the ./pmm script calls these):
+//   (none)                       run the function app locally (default port 7071, --port N to change)
+//   init                         create local.settings.json from the sample with a new development signing key
+//   token <role> [memberCode]    print a development bearer token (role: Staff, Member, Reader)
+//   demo [baseUrl]               play a small cycle over HTTP against a running host
+var appRoot = FunctionsConfiguration.FindAppRoot();
+var command = args.FirstOrDefault(a => !a.StartsWith('-'));
+switch (command)
+{
+    case "init":
+        Console.WriteLine(DevSettings.EnsureLocalSettings(appRoot)
+            ? "Created local.settings.json with a new development signing key."
+            : "local.settings.json exists; left as it is.");
+        return 0;
 
-app.Run();
+    case "token":
+    {
+        var rest = args.SkipWhile(a => a != "token").Skip(1).ToArray();
+        var role = AppRoles.All.FirstOrDefault(r => string.Equals(r, rest.ElementAtOrDefault(0), StringComparison.OrdinalIgnoreCase));
+        var member = rest.ElementAtOrDefault(1)?.ToUpperInvariant();
+        if (role is null || (role == AppRoles.Member) != (member is not null))
+        {
+            Console.Error.WriteLine("usage: token Staff | token Reader | token Member <ISO3 member code>");
+            return 2;
+        }
+
+        var auth = FunctionsConfiguration.Build(appRoot, []).GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        Console.WriteLine(DevelopmentTokens.Mint(auth, role, member));
+        return 0;
+    }
+
+    case "demo":
+    {
+        var configuration = FunctionsConfiguration.Build(appRoot, []);
+        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var baseUrl = args.SkipWhile(a => a != "demo").Skip(1).FirstOrDefault() ?? "http://localhost:7071";
+        return await Demo.RunAsync(new Uri(baseUrl), auth, Console.Out);
+    }
+
+    default:
+    {
+        var configuration = FunctionsConfiguration.Build(appRoot, args);
+        var port = configuration.GetValue("port", 7071);
+        await using var host = await LocalFunctionsHost.StartAsync(configuration, port);
+        Console.WriteLine($"""
+
+            PMM local host: {host.BaseAddress}api  ({host.Functions.Count} functions: {host.Functions.Http.Count} HTTP, {host.Functions.Orchestrators.Count} orchestrators, {host.Functions.Activities.Count} activities, {host.Functions.Timers.Count} timers)
+            Durable backend: Azure Storage provider on {configuration["AzureWebJobsStorage"]}
+            Get a development token:   ./pmm token Staff | ./pmm token Member KEN | ./pmm token Reader
+            Try:  curl -H "Authorization: Bearer $(./pmm token Staff)" {host.BaseAddress}api/cycles
+            Ctrl+C stops.
+            """);
+        var stop = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+        await stop.Task;
+        return 0;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Pmm.Functions.Auth;
+using Pmm.Functions.Configuration;
+
+namespace Pmm.LocalHost;
+
+/// <summary>
+/// Plays a small cycle over HTTP, as the three kinds of users would: staff open a cycle, several Members
+/// upload CSV files (one with mistakes, which is rejected with findings), staff close the cycle, and the
+/// final benchmark table is printed.
+/// </summary>
+static class Demo
+{
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static async Task<int> RunAsync(Uri baseUrl, AuthOptions auth, TextWriter output)
+    {
+        using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        var staff = DevelopmentTokens.Mint(auth, AppRoles.Staff);
+        var year = DateTime.UtcNow.Year - 1;
+        var cycleId = $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+
+        output.WriteLine($"1. Staff open cycle {cycleId} (reporting year {year})");
+        var open = await Send(http, HttpMethod.Post, "api/cycles", staff, JsonContent.Create(new { cycleId, reportingYear = year, deadline = DateTimeOffset.UtcNow.AddDays(30) }));
+        output.WriteLine($"   -> {(int)open.StatusCode} {open.StatusCode}");
+        if (!open.IsSuccessStatusCode)
+        {
+            output.WriteLine(await open.Content.ReadAsStringAsync());
+            return 1;
+        }
+
+        output.WriteLine("2. Members upload their files");
+        var pending = new List<(string Member, string Url, string Token)>();
+        foreach (var (member, csv) in SampleFiles(year))
+        {
+            var token = DevelopmentTokens.Mint(auth, AppRoles.Member, member);
+            var upload = await Send(http, HttpMethod.Post, $"api/cycles/{cycleId}/members/{member}/submissions", token, new StringContent(csv, MediaTypeHeaderValue.Parse("text/csv")));
+            var url = upload.Headers.Location?.ToString() ?? "";
+            output.WriteLine($"   {member}: {(int)upload.StatusCode} {upload.StatusCode} -> {url}");
+            pending.Add((member, url, token));
+        }
+
+        output.WriteLine("3. Validation results");
+        foreach (var (member, url, token) in pending)
+        {
+            var status = await WaitForVerdict(http, url, token);
+            var state = status.GetProperty("status").GetString();
+            output.WriteLine($"   {member}: {state} ({status.GetProperty("errors").GetInt32()} errors, {status.GetProperty("warnings").GetInt32()} warnings)");
+            if (status.TryGetProperty("findings", out var findings) && findings.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var f in findings.EnumerateArray())
+                {
+                    output.WriteLine($"      [{f.GetProperty("ruleId").GetString()}] {f.GetProperty("pointer").GetString()}: {f.GetProperty("message").GetString()} Hint: {f.GetProperty("hint").GetString()}");
+                }
+            }
+        }
+
+        output.WriteLine("4. Staff close the cycle");
+        var close = await Send(http, HttpMethod.Post, $"api/cycles/{cycleId}/close", staff, null);
+        output.WriteLine($"   -> {(int)close.StatusCode} {close.StatusCode}");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? cycleStatus = null;
+        while (DateTime.UtcNow < deadline && cycleStatus != "closed")
+        {
+            await Task.Delay(500);
+            var cycle = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}", staff, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
+            cycleStatus = cycle.GetProperty("status").GetString();
+        }
+
+        output.WriteLine($"   cycle is {cycleStatus}");
+        output.WriteLine("5. Final benchmarks (a dashboard's view, Reader role)");
+        var reader = DevelopmentTokens.Mint(auth, AppRoles.Reader);
+        var table = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
+        output.WriteLine($"   status={table.GetProperty("status").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
+        output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-6} {"n",3} {"mean",10} {"median",10}");
+        foreach (var row in table.GetProperty("rows").EnumerateArray())
+        {
+            var suppressed = row.GetProperty("suppressed").GetBoolean();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {row.GetProperty("kpiCode").GetString(),-6} {row.GetProperty("scope").GetString(),-7} {row.GetProperty("group").GetString(),-6} {row.GetProperty("n").GetInt32(),3} {(suppressed ? "suppressed" : row.GetProperty("mean").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)),10} {(suppressed ? "" : row.GetProperty("median").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)),10}"));
+        }
+
+        return cycleStatus == "closed" ? 0 : 1;
+    }
+
+    /// <summary>Six Members' files (three in Europe, so a region is published), and one with mistakes.</summary>
+    public static IEnumerable<(string Member, string Csv)> SampleFiles(int year)
+    {
+        (string Member, int Declarations, double Electronic, int Aeo, int AeoBefore)[] members =
+        [
+            ("FRA", 4_200_000, 0.995, 1650, 1600),
+            ("BEL", 2_900_000, 0.99, 980, 900),
+            ("POL", 3_100_000, 0.97, 610, 640),
+            ("KEN", 1_400_000, 0.98, 120, 95),
+            ("JPN", 6_800_000, 0.999, 820, 800),
+            ("BRA", 5_500_000, 0.96, 410, 350),
+        ];
+        foreach (var m in members)
+        {
+            yield return (m.Member, string.Create(CultureInfo.InvariantCulture, $"""
+                item,year,value
+                DECL_TOTAL,{year},{m.Declarations}
+                DECL_ELECTRONIC,{year},{(int)(m.Declarations * m.Electronic)}
+                AEO_COUNT,{year},{m.Aeo}
+                AEO_COUNT,{year - 1},{m.AeoBefore}
+                TRADE_VALUE,{year},{m.Declarations * 41_000.5}
+                AEO_TRADE_VALUE,{year},{m.Declarations * 41_000.5 * 0.6}
+
+                """));
+        }
+
+        yield return ("UGA", $"""
+            item,year,value
+            DECL_TOTAL,{year},350000
+            DECL_ELECTRONIC,{year},12x000
+            AEO_COUNT,{year},-4
+            AEO_COUNTS,{year - 1},40
+
+            """);
+    }
+
+    static async Task<JsonElement> WaitForVerdict(HttpClient http, string url, string token)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var status = await (await Send(http, HttpMethod.Get, url.TrimStart('/'), token, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
+            var state = status.GetProperty("status").GetString();
+            if (state is "accepted" or "rejected" || DateTime.UtcNow > until)
+            {
+                return status;
+            }
+
+            await Task.Delay(300);
+        }
+    }
+
+    static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await http.SendAsync(request);
+    }
+}
