@@ -52,6 +52,8 @@ sealed class DurableSidecar : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        // Only the app host reacts to Ctrl+C; it stops the worker before this sidecar (see LocalFunctionsHost).
+        builder.Services.AddSingleton<IHostLifetime, StoppedByOwner>();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
@@ -70,4 +72,12 @@ sealed class DurableSidecar : IAsyncDisposable
         await App.DisposeAsync();
         loggerFactory.Dispose();
     }
+}
+
+/// <summary>A host lifetime that ignores process signals: the owner decides when to stop.</summary>
+sealed class StoppedByOwner : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

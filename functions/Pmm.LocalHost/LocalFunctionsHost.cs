@@ -34,6 +34,14 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
+    /// <summary>Completes when the app is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownSignalAsync()
+    {
+        var stopping = new TaskCompletionSource();
+        app.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        return stopping.Task;
+    }
+
     /// <summary>Starts the sidecar and the app. <paramref name="port"/> 0 picks a free loopback port.</summary>
     public static async Task<LocalFunctionsHost> StartAsync(IConfiguration configuration, int port, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
     {
@@ -103,8 +111,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
     {
         builder.AddConfiguration(configuration.GetSection("Logging"));
         builder.SetMinimumLevel(LogLevel.Information);
-        builder.AddFilter("DurableTask", LogLevel.Warning);
-        builder.AddFilter("Microsoft.DurableTask", LogLevel.Warning);
+        builder.AddFilter("DurableTask", configuration.GetValue("PMM_DURABLE_LOG_LEVEL", LogLevel.Warning));
+        builder.AddFilter("Microsoft.DurableTask", configuration.GetValue("PMM_DURABLE_LOG_LEVEL", LogLevel.Warning));
         builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddFilter("Grpc", LogLevel.Warning);
         builder.AddFilter("Azure", LogLevel.Warning);

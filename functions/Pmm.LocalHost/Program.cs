@@ -55,10 +55,7 @@ switch (command)
             Try:  curl -H "Authorization: Bearer $(./pmm token Staff)" {host.BaseAddress}api/cycles
             Ctrl+C stops.
             """);
-        var stop = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-        await stop.Task;
+        await host.WaitForShutdownSignalAsync();
         return 0;
     }
 }

@@ -187,7 +187,10 @@ public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth,
         var extend = context.WaitForExternalEvent<ExtendDeadlineEvent>(CycleEvents.ExtendDeadline, cts.Token);
         var timer = context.CreateTimer(input.Deadline.UtcDateTime, cts.Token);
         var winner = await Task.WhenAny(close, extend, timer);
-        await cts.CancelAsync();
+        // Cancel synchronously: CancelAsync would resume on the thread pool, outside the orchestration scheduler.
+#pragma warning disable CA1849
+        cts.Cancel();
+#pragma warning restore CA1849
         if (winner == extend)
         {
             // A new deadline restarts the wait with fresh history; a close raised meanwhile is kept.
