@@ -115,6 +115,8 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         builder.AddFilter("Microsoft.DurableTask", configuration.GetValue("PMM_DURABLE_LOG_LEVEL", LogLevel.Warning));
         builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddFilter("Grpc", LogLevel.Warning);
+        // The worker reports the sidecar's idle stream as "stopped receiving traffic" and reconnects; harmless locally.
+        builder.AddFilter("Microsoft.DurableTask.Worker.Grpc", LogLevel.Error);
         builder.AddFilter("Azure", LogLevel.Warning);
         if (custom is null)
         {

@@ -98,6 +98,7 @@ public static class CsvSubmissionReader
                 if (!decimal.TryParse(valueText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value))
                 {
                     findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{valueText}' is not a number.", "Write the value as a plain number with a point as decimal mark, e.g. 1234.5.", item, At(line, valueAt), line, valueAt + 1, valueText.ToString(), "a number"));
+                    observations.Add(new Observation(item, year, null, line));
                     continue;
                 }
 

@@ -1,7 +1,10 @@
 namespace Pmm.Core.Submissions;
 
-/// <summary>One reported value: a data item for a year, and where it came from in the file.</summary>
-public sealed record Observation(string ItemCode, int Year, decimal Value, int Line);
+/// <summary>
+/// One reported line: a data item for a year, and where it came from in the file. <see cref="Value"/> is
+/// null when the value could not be read (the reader has already reported why); the item still counts as given.
+/// </summary>
+public sealed record Observation(string ItemCode, int Year, decimal? Value, int Line);
 
 /// <summary>The result of reading a file: the observations that could be read, and what could not.</summary>
 public sealed record ParsedSubmission(IReadOnlyList<Observation> Observations, IReadOnlyList<Finding> Findings, int DataRows);

@@ -53,20 +53,25 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
 
             firstLine[key] = o.Line;
-            if (item.Min is { } min && o.Value < min || item.Max is { } max && o.Value > max)
+            if (o.Value is not { } value)
+            {
+                continue;
+            }
+
+            if (item.Min is { } min && value < min || item.Max is { } max && value > max)
             {
                 var range = $"{item.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{item.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}";
-                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {o.Value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, $"line {o.Line}", o.Line, Found: o.Value.ToString(CultureInfo.InvariantCulture), Expected: range));
+                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, $"line {o.Line}", o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: range));
                 continue;
             }
 
-            if (item.Integer && o.Value != decimal.Truncate(o.Value))
+            if (item.Integer && value != decimal.Truncate(value))
             {
-                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {o.Value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, $"line {o.Line}", o.Line, Found: o.Value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
+                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, $"line {o.Line}", o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
                 continue;
             }
 
-            accepted[key] = o.Value;
+            accepted[key] = value;
         }
 
         foreach (var item in catalogue.Items.Where(i => i.Required))
