@@ -70,7 +70,7 @@ public sealed class BenchmarkStore(PmmStorage storage)
             }));
         }
 
-        await foreach (var stale in storage.Benchmarks.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var stale in storage.Benchmarks.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             if (!keep.Contains(stale.RowKey))
             {

@@ -120,23 +120,23 @@ public sealed class SubmissionStore(PmmStorage storage)
             TableUpdateMode.Merge,
             cancellationToken);
 
-    /// <summary>Writes the result blob first, then the record's verdict, so a visible verdict always has its findings.</summary>
-    public async Task SaveResultAsync(SubmissionRecord record, ValidationResult result, DateTimeOffset completedAt, CancellationToken cancellationToken = default)
-    {
+    /// <summary>Stores the validation result (findings, KPI values) beside the original.</summary>
+    public async Task SaveResultAsync(SubmissionRecord record, ValidationResult result, CancellationToken cancellationToken = default) =>
         await storage.Results.GetBlobClient(record.ResultBlobName).UploadAsync(BinaryData.FromObjectAsJson(result, Json), overwrite: true, cancellationToken);
-        var status = result.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
-        await storage.SubmissionsTable.UpdateEntityAsync(
+
+    /// <summary>Records the verdict on the submission's row: the last step, so a visible verdict always has its result stored.</summary>
+    public Task SetVerdictAsync(SubmissionRecord record, SubmissionStatus status, int errors, int warnings, DateTimeOffset completedAt, CancellationToken cancellationToken = default) =>
+        storage.SubmissionsTable.UpdateEntityAsync(
             new TableEntity(PartitionOf(record.CycleId, record.MemberCode), record.SubmissionId)
             {
                 ["Status"] = status.ToString(),
-                ["Errors"] = result.Findings.Count(f => f.Severity == Severity.Error),
-                ["Warnings"] = result.Findings.Count(f => f.Severity == Severity.Warning),
+                ["Errors"] = errors,
+                ["Warnings"] = warnings,
                 ["CompletedAt"] = completedAt,
             },
             ETag.All,
             TableUpdateMode.Merge,
             cancellationToken);
-    }
 
     public async Task<ValidationResult?> GetResultAsync(SubmissionRecord record, CancellationToken cancellationToken = default)
     {

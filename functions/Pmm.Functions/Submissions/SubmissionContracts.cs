@@ -9,6 +9,9 @@ public sealed record SubmissionRef(string CycleId, string MemberCode, string Sub
 /// <summary>The validation verdict passed between activities.</summary>
 public sealed record ValidationSummary(ValidationStatus Status, int Errors, int Warnings, IReadOnlyDictionary<string, decimal> KpiValues);
 
+/// <summary>Input of the activity that records the verdict users see.</summary>
+public sealed record Verdict(SubmissionRef Submission, ValidationSummary Summary);
+
 /// <summary>Input of the activity that makes an accepted submission current.</summary>
 public sealed record Promotion(SubmissionRef Submission, IReadOnlyDictionary<string, decimal> KpiValues);
 

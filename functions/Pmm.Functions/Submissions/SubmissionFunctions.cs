@@ -163,7 +163,10 @@ public sealed class SubmissionFunctions(
         return new OkObjectResult(versions.Select(r => SubmissionView.From(r, r.SubmissionId == currentId, null)));
     }
 
-    /// <summary>Validates one submission and, when accepted, makes it the Member's current one.</summary>
+    /// <summary>
+    /// Validates one submission and, when accepted, makes it the Member's current one. The verdict is
+    /// recorded last, so a submission shown as accepted is already the one benchmarks count.
+    /// </summary>
     [Function(nameof(ValidationOrchestration))]
     public static async Task<ValidationSummary> ValidationOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, SubmissionRef submission)
     {
@@ -173,10 +176,11 @@ public sealed class SubmissionFunctions(
             await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues), CycleFunctions.Retry);
         }
 
+        await context.CallActivityAsync(nameof(RecordVerdict), new Verdict(submission, summary), CycleFunctions.Retry);
         return summary;
     }
 
-    /// <summary>Reads the stored original, parses and validates it, and records the verdict with its findings.</summary>
+    /// <summary>Reads the stored original, parses and validates it, and stores the result with its findings.</summary>
     [Function(nameof(ValidateSubmission))]
     public async Task<ValidationSummary> ValidateSubmission([ActivityTrigger] SubmissionRef submission)
     {
@@ -188,7 +192,7 @@ public sealed class SubmissionFunctions(
         var bytes = await submissions.ReadOriginalAsync(record);
         var parsed = CsvSubmissionReader.Read(bytes.ToStream());
         var result = validator.Validate(parsed, cycle.ReportingYear);
-        await submissions.SaveResultAsync(record, result, clock.GetUtcNow());
+        await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
             result.Status,
             result.Findings.Count(f => f.Severity == Severity.Error),
@@ -208,6 +212,17 @@ public sealed class SubmissionFunctions(
         }
 
         return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, clock.GetUtcNow());
+    }
+
+    /// <summary>Shows the verdict to the submitter.</summary>
+    [Function(nameof(RecordVerdict))]
+    public async Task RecordVerdict([ActivityTrigger] Verdict verdict)
+    {
+        var s = verdict.Submission;
+        var record = await submissions.GetAsync(s.CycleId, s.MemberCode, s.SubmissionId)
+            ?? throw new InvalidOperationException($"Submission {s.SubmissionId} has no record.");
+        var status = verdict.Summary.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
+        await submissions.SetVerdictAsync(record, status, verdict.Summary.Errors, verdict.Summary.Warnings, clock.GetUtcNow());
     }
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Pmm.Functions.Auth;
+using Pmm.Storage;
+
+namespace Pmm.IntegrationTests;
+
+/// <summary>The whole pipeline over HTTP on the local host: open, upload, validate, benchmarks, close.</summary>
+[Collection(LocalHostFixture.Collection)]
+public class EndToEndTests(LocalHostFixture app)
+{
+    const int Year = 2025;
+
+    // A cycle runs end to end over HTTP: Members' files are validated (one rejected with pointed findings),
+    // the timer publishes provisional benchmarks, staff close the cycle, and final benchmarks land in the table.
+    [Fact]
+    public async Task Cycle_OpenUploadCloseOverHttp_FinalBenchmarksInTable()
+    {
+        var staff = app.Token(AppRoles.Staff);
+        var cycleId = TestStorage.Unique("e2e");
+        var open = await app.SendAsync(HttpMethod.Post, "api/cycles", staff, JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        Assert.Equal(HttpStatusCode.Created, open.StatusCode);
+
+        var again = await app.SendAsync(HttpMethod.Post, "api/cycles", staff, JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("PMM-CYCLE-002", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        var ken = await UploadAsync(cycleId, "KEN", LocalHostFixture.ValidCsv(Year, 1000, 980));
+        var fra = await UploadAsync(cycleId, "FRA", LocalHostFixture.ValidCsv(Year, 2000, 1900));
+        var uga = await UploadAsync(cycleId, "UGA", $"item,year,value\nDECL_TOTAL,{Year},10\nDECL_ELECTRONIC,{Year},9x\n");
+
+        var kenStatus = await VerdictAsync(ken, "KEN");
+        Assert.Equal("accepted", kenStatus.GetProperty("status").GetString());
+        Assert.True(kenStatus.GetProperty("isCurrent").GetBoolean());
+        Assert.Equal(98m, kenStatus.GetProperty("kpiValues").GetProperty("TF-01").GetDecimal());
+        Assert.Equal("accepted", (await VerdictAsync(fra, "FRA")).GetProperty("status").GetString());
+        var ugaStatus = await VerdictAsync(uga, "UGA");
+        Assert.Equal("rejected", ugaStatus.GetProperty("status").GetString());
+        var notANumber = ugaStatus.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "PMM-VALUE-001");
+        Assert.Equal("line 3, column 3", notANumber.GetProperty("pointer").GetString());
+        Assert.Equal("9x", notANumber.GetProperty("found").GetString());
+
+        // Sending the same bytes again returns the existing version instead of creating a new one.
+        var resend = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", app.Token(AppRoles.Member, "KEN"), LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 1000, 980)));
+        Assert.Equal(HttpStatusCode.OK, resend.StatusCode);
+        Assert.Equal(ken.TrimEnd('/').Split('/')[^1], (await resend.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("submissionId").GetString());
+
+        // The timer (every 2 s in this fixture) publishes provisional figures while the cycle is open.
+        var reader = app.Token(AppRoles.Reader);
+        var provisional = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}/benchmarks", reader, b => b.GetProperty("respondents").GetInt32() == 2);
+        Assert.Equal("provisional", provisional.GetProperty("status").GetString());
+
+        Assert.Equal(HttpStatusCode.Accepted, (await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", staff)).StatusCode);
+        var closed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed");
+        Assert.StartsWith("closed by staff", closed.GetProperty("closedReason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Completed", closed.GetProperty("orchestration").GetString());
+
+        var final = await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", reader);
+        var body = await final.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("final", body.GetProperty("status").GetString());
+        var tf01 = body.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("kpiCode").GetString() == "TF-01" && r.GetProperty("scope").GetString() == "global");
+        Assert.Equal(2, tf01.GetProperty("n").GetInt32());
+        Assert.Equal(96.5, tf01.GetProperty("mean").GetDouble(), 9);
+
+        // Dashboards may read the table directly: the same figures are there under the documented keys.
+        var table = await app.Host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final);
+        var row = table.Single(r => r.KpiCode == "TF-01" && r.Scope == "global");
+        Assert.Equal((2, 96.5, "final"), (row.N, row.Mean!.Value, row.Status));
+
+        // A closed cycle refuses further uploads, saying why.
+        var late = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", app.Token(AppRoles.Member, "KEN"), LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 5, 5)));
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Equal("PMM-CYCLE-003", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    // Request-level mistakes are problem+json with a stable code.
+    [Theory]
+    [InlineData("application/pdf", "%PDF", 415, "PMM-REQ-003")]
+    [InlineData("text/csv", "", 400, "PMM-REQ-005")]
+    public async Task Upload_BadRequest_ProblemJson(string contentType, string body, int status, string code)
+    {
+        var cycleId = TestStorage.Unique("bad");
+        await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+
+        var response = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", app.Token(AppRoles.Member, "KEN"), new StringContent(body, System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType)));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(code, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    async Task<string> UploadAsync(string cycleId, string member, string csv)
+    {
+        var response = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/{member}/submissions", app.Token(AppRoles.Member, member), LocalHostFixture.Csv(csv));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return response.Headers.Location!.ToString();
+    }
+
+    Task<JsonElement> VerdictAsync(string statusUrl, string member) =>
+        LocalHostFixture.PollAsync(app.Http, statusUrl.TrimStart('/'), app.Token(AppRoles.Member, member), s => s.GetProperty("status").GetString() is "accepted" or "rejected");
+}

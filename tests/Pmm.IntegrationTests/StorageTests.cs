@@ -1,0 +1,132 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Pmm.Core.Benchmarks;
+using Pmm.Core.Cycles;
+using Pmm.Core.Submissions;
+using Pmm.Storage;
+
+namespace Pmm.IntegrationTests;
+
+/// <summary>The storage layer against Azurite.</summary>
+public class StorageTests : IAsyncLifetime
+{
+    readonly PmmStorage storage = new(new BlobServiceClient(TestStorage.ConnectionString), new TableServiceClient(TestStorage.ConnectionString));
+
+    public Task InitializeAsync() => storage.EnsureCreatedAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    static SubmissionRecord Record(string cycle, string id, string hash = "h1") =>
+        new(cycle, "KEN", id, SubmissionStatus.Received, DateTimeOffset.UtcNow, hash, "text/csv", 3, "dev");
+
+    // Opening the same cycle twice is refused by the table, atomically.
+    [Fact]
+    public async Task CycleStore_CreateTwice_SecondRefused()
+    {
+        var cycles = new CycleStore(storage);
+        var cycle = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null);
+
+        Assert.True(await cycles.TryCreateAsync(cycle));
+        Assert.False(await cycles.TryCreateAsync(cycle with { ReportingYear = 2024 }));
+        Assert.Equal(2025, (await cycles.GetAsync(cycle.CycleId))!.ReportingYear);
+
+        await cycles.SetStatusAsync(cycle.CycleId, CycleStatus.Closed, DateTimeOffset.UtcNow, "deadline passed");
+        var closed = (await cycles.GetAsync(cycle.CycleId))!;
+        Assert.Equal((CycleStatus.Closed, "deadline passed"), (closed.Status, closed.ClosedReason));
+    }
+
+    // Original bytes are written once: a second write to the same submission is refused and the first bytes stay.
+    [Fact]
+    public async Task SubmissionStore_Original_IsNeverOverwritten()
+    {
+        var submissions = new SubmissionStore(storage);
+        var record = Record(TestStorage.Unique("c"), Guid.CreateVersion7().ToString("N"));
+        await submissions.StoreOriginalAsync(record, new MemoryStream("abc"u8.ToArray()));
+
+        var ex = await Assert.ThrowsAsync<RequestFailedException>(() => submissions.StoreOriginalAsync(record, new MemoryStream("xyz"u8.ToArray())));
+
+        Assert.Equal(409, ex.Status);
+        Assert.Equal("abc", (await submissions.ReadOriginalAsync(record)).ToString());
+    }
+
+    // The same content is found again by its hash, within the Member's partition only.
+    [Fact]
+    public async Task SubmissionStore_FindByHash_FindsSameContent()
+    {
+        var submissions = new SubmissionStore(storage);
+        var cycle = TestStorage.Unique("c");
+        var record = Record(cycle, Guid.CreateVersion7().ToString("N"), "abc123");
+        await submissions.AddAsync(record);
+
+        Assert.Equal(record.SubmissionId, (await submissions.FindByHashAsync(cycle, "KEN", "abc123"))?.SubmissionId);
+        Assert.Null(await submissions.FindByHashAsync(cycle, "KEN", "other"));
+        Assert.Null(await submissions.FindByHashAsync(cycle, "FRA", "abc123"));
+    }
+
+    // The verdict and its findings are stored together and read back.
+    [Fact]
+    public async Task SubmissionStore_SaveResult_RoundTrips()
+    {
+        var submissions = new SubmissionStore(storage);
+        var record = Record(TestStorage.Unique("c"), Guid.CreateVersion7().ToString("N"));
+        await submissions.AddAsync(record);
+        var result = new ValidationResult(ValidationStatus.Rejected, [new Finding(RuleIds.NotANumber, Severity.Error, "m", "h", "DECL_TOTAL", "line 3, column 3", 3, 3, "x", "a number")], new Dictionary<string, decimal>(), 1);
+
+        await submissions.SaveResultAsync(record, result);
+        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, DateTimeOffset.UtcNow);
+
+        var stored = (await submissions.GetAsync(record.CycleId, "KEN", record.SubmissionId))!;
+        Assert.Equal((SubmissionStatus.Rejected, 1), (stored.Status, stored.Errors));
+        var read = (await submissions.GetResultAsync(stored))!;
+        Assert.Equal(result.Findings[0], read.Findings[0]);
+    }
+
+    // An older submission finishing validation after a newer one does not replace it as current.
+    [Fact]
+    public async Task CurrentSubmissionStore_OlderAfterNewer_KeepsNewer()
+    {
+        var current = new CurrentSubmissionStore(storage);
+        var cycle = TestStorage.Unique("c");
+        var older = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(-5)).ToString("N");
+        var newer = Guid.CreateVersion7().ToString("N");
+
+        Assert.True(await current.PromoteAsync(cycle, "KEN", newer, new Dictionary<string, decimal> { ["TF-01"] = 2 }, DateTimeOffset.UtcNow));
+        Assert.False(await current.PromoteAsync(cycle, "KEN", older, new Dictionary<string, decimal> { ["TF-01"] = 1 }, DateTimeOffset.UtcNow));
+
+        var row = Assert.Single(await current.ListAsync(cycle));
+        Assert.Equal(2m, row.Values["TF-01"]);
+        Assert.Equal(newer, await current.GetCurrentIdAsync(cycle, "KEN"));
+    }
+
+    // A new snapshot replaces the old one (stale rows deleted); provisional and final never mix.
+    [Fact]
+    public async Task BenchmarkStore_Replace_DeletesStaleRowsAndKeepsKindsApart()
+    {
+        var benchmarks = new BenchmarkStore(storage);
+        var cycle = TestStorage.Unique("c");
+        Benchmark Row(string kpi, double mean) => new(kpi, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, 3, mean, mean, false);
+        await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Provisional, [Row("A", 1), Row("B", 2)], 3, "v1", DateTimeOffset.UtcNow);
+        await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, [Row("A", 9)], 3, "v1", DateTimeOffset.UtcNow);
+
+        await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Provisional, [Row("A", 5)], 4, "v1", DateTimeOffset.UtcNow);
+
+        var provisional = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Provisional));
+        Assert.Equal((5.0, 4, "provisional"), (provisional.Mean!.Value, provisional.Respondents, provisional.Status));
+        var final = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final));
+        Assert.Equal((9.0, "final"), (final.Mean!.Value, final.Status));
+    }
+
+    // More than one table transaction's worth of rows (100) is written in several batches.
+    [Fact]
+    public async Task BenchmarkStore_ManyRows_WrittenInBatches()
+    {
+        var benchmarks = new BenchmarkStore(storage);
+        var cycle = TestStorage.Unique("c");
+        var rows = Enumerable.Range(0, 250).Select(i => new Benchmark($"K{i:000}", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, 1, i, i, false)).ToList();
+
+        await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, rows, 1, "v1", DateTimeOffset.UtcNow);
+
+        Assert.Equal(250, (await benchmarks.ReadAsync(cycle, BenchmarkKind.Final)).Count);
+    }
+}
