@@ -1,6 +1,6 @@
 using System.Reflection;
-using Microsoft.DurableTask;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 
 namespace Pmm.LocalHost;
 

@@ -19,35 +19,35 @@ switch (command)
         return 0;
 
     case "token":
-    {
-        var rest = args.SkipWhile(a => a != "token").Skip(1).ToArray();
-        var role = AppRoles.All.FirstOrDefault(r => string.Equals(r, rest.ElementAtOrDefault(0), StringComparison.OrdinalIgnoreCase));
-        var member = rest.ElementAtOrDefault(1)?.ToUpperInvariant();
-        if (role is null || (role == AppRoles.Member) != (member is not null))
         {
-            Console.Error.WriteLine("usage: token Staff | token Reader | token Member <ISO3 member code>");
-            return 2;
+            var rest = args.SkipWhile(a => a != "token").Skip(1).ToArray();
+            var role = AppRoles.All.FirstOrDefault(r => string.Equals(r, rest.ElementAtOrDefault(0), StringComparison.OrdinalIgnoreCase));
+            var member = rest.ElementAtOrDefault(1)?.ToUpperInvariant();
+            if (role is null || (role == AppRoles.Member) != (member is not null))
+            {
+                Console.Error.WriteLine("usage: token Staff | token Reader | token Member <ISO3 member code>");
+                return 2;
+            }
+
+            var auth = FunctionsConfiguration.Build(appRoot, []).GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+            Console.WriteLine(DevelopmentTokens.Mint(auth, role, member));
+            return 0;
         }
 
-        var auth = FunctionsConfiguration.Build(appRoot, []).GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        Console.WriteLine(DevelopmentTokens.Mint(auth, role, member));
-        return 0;
-    }
-
     case "demo":
-    {
-        var configuration = FunctionsConfiguration.Build(appRoot, []);
-        var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        var baseUrl = args.SkipWhile(a => a != "demo").Skip(1).FirstOrDefault() ?? "http://localhost:7071";
-        return await Demo.RunAsync(new Uri(baseUrl), auth, Console.Out);
-    }
+        {
+            var configuration = FunctionsConfiguration.Build(appRoot, []);
+            var auth = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+            var baseUrl = args.SkipWhile(a => a != "demo").Skip(1).FirstOrDefault() ?? "http://localhost:7071";
+            return await Demo.RunAsync(new Uri(baseUrl), auth, Console.Out);
+        }
 
     default:
-    {
-        var configuration = FunctionsConfiguration.Build(appRoot, args);
-        var port = configuration.GetValue("port", 7071);
-        await using var host = await LocalFunctionsHost.StartAsync(configuration, port);
-        Console.WriteLine($"""
+        {
+            var configuration = FunctionsConfiguration.Build(appRoot, args);
+            var port = configuration.GetValue("port", 7071);
+            await using var host = await LocalFunctionsHost.StartAsync(configuration, port);
+            Console.WriteLine($"""
 
             PMM local host: {host.BaseAddress}api  ({host.Functions.Count} functions: {host.Functions.Http.Count} HTTP, {host.Functions.Orchestrators.Count} orchestrators, {host.Functions.Activities.Count} activities, {host.Functions.Timers.Count} timers)
             Durable backend: Azure Storage provider on {configuration["AzureWebJobsStorage"]}
@@ -55,7 +55,7 @@ switch (command)
             Try:  curl -H "Authorization: Bearer $(./pmm token Staff)" {host.BaseAddress}api/cycles
             Ctrl+C stops.
             """);
-        await host.WaitForShutdownSignalAsync();
-        return 0;
-    }
+            await host.WaitForShutdownSignalAsync();
+            return 0;
+        }
 }
