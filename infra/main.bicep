@@ -109,6 +109,8 @@ module functionApp 'app/function-app.bicep' = {
       Pmm__Auth__Issuer: entraAuthority
       Pmm__Auth__Audience: entraAudience
       PMM_BENCHMARK_SCHEDULE: benchmarkSchedule
+      // host.json reads the durable task hub name from this setting: one hub per environment (letters and digits only).
+      PMM_TASK_HUB: 'pmm${resourceToken}'
       Pmm__Benchmarks__MinimumRespondents: '3'
     }
   }
