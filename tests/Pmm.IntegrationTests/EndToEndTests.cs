@@ -75,6 +75,27 @@ public class EndToEndTests(LocalHostFixture app)
         Assert.Equal("PMM-CYCLE-003", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
     }
 
+    // A retry of an upload whose validation never started (stored, then the start failed) starts it instead of duplicating it.
+    [Fact]
+    public async Task Upload_RetryOfStuckSubmission_StartsItsValidation()
+    {
+        var cycleId = TestStorage.Unique("stuck");
+        await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        var csv = LocalHostFixture.ValidCsv(Year, 300, 290);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
+        var stuck = new SubmissionRecord(cycleId, "SEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), "text/csv", bytes.Length, "dev");
+        var store = app.Host.Services.GetRequiredService<SubmissionStore>();
+        await store.StoreOriginalAsync(stuck, new MemoryStream(bytes));
+        await store.AddAsync(stuck);
+
+        var retry = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/SEN/submissions", app.Token(AppRoles.Member, "SEN"), LocalHostFixture.Csv(csv));
+
+        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        var verdict = await VerdictAsync($"/api/cycles/{cycleId}/members/SEN/submissions/{stuck.SubmissionId}", "SEN");
+        Assert.Equal("accepted", verdict.GetProperty("status").GetString());
+        Assert.Single((await store.ListAsync(cycleId, "SEN")));
+    }
+
     // Request-level mistakes are problem+json with a stable code.
     [Theory]
     [InlineData("application/pdf", "%PDF", 415, "PMM-REQ-003")]

@@ -89,8 +89,16 @@ public sealed class RequestAuthenticator
         return new(caller, null);
     }
 
-    /// <summary>The 403 for a caller acting on another Member's data.</summary>
-    public static IActionResult OtherMember(Caller caller, string memberCode) =>
+    /// <summary>As <see cref="AuthenticateAsync"/>, and the caller must be allowed to act for <paramref name="memberCode"/>.</summary>
+    public async Task<AuthResult> AuthenticateForMemberAsync(HttpRequest request, string memberCode, params string[] allowedRoles)
+    {
+        var result = await AuthenticateAsync(request, allowedRoles);
+        return result.Failure is null && !result.Caller!.MayActFor(memberCode)
+            ? new(result.Caller, OtherMember(result.Caller, memberCode))
+            : result;
+    }
+
+    static ObjectResult OtherMember(Caller caller, string memberCode) =>
         Forbidden(ProblemCodes.OtherMember, $"This token is bound to Member '{caller.MemberCode}' and cannot access data of Member '{memberCode}'.");
 
     static ObjectResult Forbidden(string code, string detail) =>

@@ -46,15 +46,10 @@ public sealed class SubmissionFunctions(
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff);
+        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
         if (failure is not null)
         {
             return failure;
-        }
-
-        if (!caller!.MayActFor(memberCode))
-        {
-            return RequestAuthenticator.OtherMember(caller, memberCode);
         }
 
         if (!members.ByCode.ContainsKey(memberCode))
@@ -94,18 +89,19 @@ public sealed class SubmissionFunctions(
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
             // Idempotent resubmission: the same bytes return the existing version instead of a new one.
-            var view = SubmissionView.From(same, await IsCurrentAsync(same, cancellationToken), null);
-            return new OkObjectResult(view);
+            // If an earlier attempt stored it but failed before starting its validation, start it now.
+            if (same.Status == SubmissionStatus.Received && await client.GetInstanceAsync(InstanceIdOf(same.SubmissionId), cancellationToken) is null)
+            {
+                await StartValidationAsync(client, same, cancellationToken);
+            }
+
+            return new OkObjectResult(SubmissionView.From(same, await IsCurrentAsync(same, cancellationToken), null));
         }
 
-        var record = new SubmissionRecord(cycleId, memberCode, Guid.CreateVersion7(now).ToString("N"), SubmissionStatus.Received, now, hash, contentType, content.Length, caller.Subject);
+        var record = new SubmissionRecord(cycleId, memberCode, Guid.CreateVersion7(now).ToString("N"), SubmissionStatus.Received, now, hash, contentType, content.Length, caller!.Subject);
         await submissions.StoreOriginalAsync(record, new MemoryStream(content, writable: false), cancellationToken);
         await submissions.AddAsync(record, cancellationToken);
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ValidationOrchestration),
-            new SubmissionRef(cycleId, memberCode, record.SubmissionId),
-            new StartOrchestrationOptions(InstanceIdOf(record.SubmissionId)),
-            cancellationToken);
+        await StartValidationAsync(client, record, cancellationToken);
         var url = SubmissionView.UrlOf(cycleId, memberCode, record.SubmissionId);
         return new AcceptedResult(url, SubmissionView.From(record, false, null));
     }
@@ -118,15 +114,10 @@ public sealed class SubmissionFunctions(
         string submissionId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff);
+        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
         if (failure is not null)
         {
             return failure;
-        }
-
-        if (!caller!.MayActFor(memberCode))
-        {
-            return RequestAuthenticator.OtherMember(caller, memberCode);
         }
 
         if (await submissions.GetAsync(cycleId, memberCode, submissionId, cancellationToken) is not { } record)
@@ -147,15 +138,10 @@ public sealed class SubmissionFunctions(
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff);
+        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
         if (failure is not null)
         {
             return failure;
-        }
-
-        if (!caller!.MayActFor(memberCode))
-        {
-            return RequestAuthenticator.OtherMember(caller, memberCode);
         }
 
         var currentId = await current.GetCurrentIdAsync(cycleId, memberCode, cancellationToken);
@@ -224,6 +210,13 @@ public sealed class SubmissionFunctions(
         var status = verdict.Summary.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
         await submissions.SetVerdictAsync(record, status, verdict.Summary.Errors, verdict.Summary.Warnings, clock.GetUtcNow());
     }
+
+    static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
+        client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(ValidationOrchestration),
+            new SubmissionRef(record.CycleId, record.MemberCode, record.SubmissionId),
+            new StartOrchestrationOptions(InstanceIdOf(record.SubmissionId)),
+            cancellationToken);
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;
