@@ -67,4 +67,18 @@ public class CsvSubmissionReaderTests
         Assert.Empty(parsed.Findings);
         Assert.Equal(42m, Assert.Single(parsed.Observations).Value);
     }
+
+    // Binary junk or an unclosed quote never throws: the file is refused with findings.
+    [Theory]
+    [InlineData("junk")]
+    [InlineData("item,year,value\n\"DECL_TOTAL,2025,1\n")]
+    public void Read_MalformedBytes_FindingsNotExceptions(string kind)
+    {
+        var bytes = kind == "junk" ? Enumerable.Range(0, 512).Select(i => (byte)(i * 37 % 256)).ToArray() : System.Text.Encoding.UTF8.GetBytes(kind);
+
+        var parsed = CsvSubmissionReader.Read(new MemoryStream(bytes));
+
+        Assert.Contains(parsed.Findings, f => f.Severity == Severity.Error);
+        Assert.DoesNotContain(parsed.Observations, o => o.Value is not null);
+    }
 }

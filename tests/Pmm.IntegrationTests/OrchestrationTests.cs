@@ -6,6 +6,7 @@ using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
+using Pmm.Functions.Submissions;
 using Pmm.LocalHost;
 using Pmm.Storage;
 
@@ -97,5 +98,24 @@ public class OrchestrationTests : IAsyncLifetime
         await host.Client.RaiseEventAsync(instanceId, CycleEvents.Close, new CloseCycleEvent("tester"), timeout);
 
         Assert.Equal("closed by staff (tester)", (await CompletionAsync(cycleId)).ClosedReason);
+    }
+
+    // When validation keeps failing (here: the original blob is gone), the retries end in a rejection the submitter can read.
+    [Fact]
+    public async Task ValidationOrchestration_ActivityKeepsFailing_RejectedWithSystemFinding()
+    {
+        var (cycleId, _) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1));
+        var submissions = host.Services.GetRequiredService<SubmissionStore>();
+        var record = new SubmissionRecord(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, "none", "text/csv", 1, "dev");
+        await submissions.AddAsync(record);
+        var instanceId = SubmissionFunctions.InstanceIdOf(record.SubmissionId);
+
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SubmissionFunctions.ValidationOrchestration), new SubmissionRef(cycleId, "KEN", record.SubmissionId), new StartOrchestrationOptions(instanceId));
+        var state = await host.Client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, TestStorage.Timeout(60));
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var stored = (await submissions.GetAsync(cycleId, "KEN", record.SubmissionId))!;
+        Assert.Equal(SubmissionStatus.Rejected, stored.Status);
+        Assert.Equal("PMM-SYS-001", Assert.Single((await submissions.GetResultAsync(stored))!.Findings).RuleId);
     }
 }

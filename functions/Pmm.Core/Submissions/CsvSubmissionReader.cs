@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using nietras.SeparatedValues;
 
 namespace Pmm.Core.Submissions;
@@ -17,6 +18,19 @@ public static class CsvSubmissionReader
     static readonly string[] RequiredColumns = [ItemColumn, YearColumn, ValueColumn];
 
     public static ParsedSubmission Read(Stream csv)
+    {
+        try
+        {
+            return ReadUnchecked(csv);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException or DecoderFallbackException)
+        {
+            // Malformed bytes (e.g. an unterminated quote, binary junk) are the uploader's problem to fix, not a crash.
+            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file could not be read as CSV: {ex.Message}", "Save the file as CSV (UTF-8) with a header line 'item,year,value' and check for an unclosed quote.", Pointer: "file")], 0);
+        }
+    }
+
+    static ParsedSubmission ReadUnchecked(Stream csv)
     {
         var findings = new List<Finding>();
         var observations = new List<Observation>();

@@ -156,10 +156,21 @@ public sealed class SubmissionFunctions(
     [Function(nameof(ValidationOrchestration))]
     public static async Task<ValidationSummary> ValidationOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, SubmissionRef submission)
     {
-        var summary = await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
-        if (summary.Status != ValidationStatus.Rejected)
+        ValidationSummary summary;
+        try
         {
-            await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues), CycleFunctions.Retry);
+            summary = await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
+            if (summary.Status != ValidationStatus.Rejected)
+            {
+                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues), CycleFunctions.Retry);
+            }
+        }
+        catch (TaskFailedException ex)
+        {
+            // After the retries, the submitter still gets an answer instead of "validating" forever.
+            context.CreateReplaySafeLogger<SubmissionFunctions>().LogError("Validation of {SubmissionId} failed: {Error}", submission.SubmissionId, ex.Message);
+            await context.CallActivityAsync(nameof(RecordSystemError), submission, CycleFunctions.Retry);
+            return new ValidationSummary(ValidationStatus.Rejected, 1, 0, new Dictionary<string, decimal>());
         }
 
         await context.CallActivityAsync(nameof(RecordVerdict), new Verdict(submission, summary), CycleFunctions.Retry);
@@ -217,6 +228,17 @@ public sealed class SubmissionFunctions(
             new SubmissionRef(record.CycleId, record.MemberCode, record.SubmissionId),
             new StartOrchestrationOptions(InstanceIdOf(record.SubmissionId)),
             cancellationToken);
+
+    /// <summary>Rejects a submission that could not be processed, with a finding that says so and what to do.</summary>
+    [Function(nameof(RecordSystemError))]
+    public async Task RecordSystemError([ActivityTrigger] SubmissionRef submission)
+    {
+        var record = await submissions.GetAsync(submission.CycleId, submission.MemberCode, submission.SubmissionId)
+            ?? throw new InvalidOperationException($"Submission {submission.SubmissionId} has no record.");
+        var finding = new Finding(RuleIds.SystemError, Severity.Error, "The file could not be processed because of an error on our side; it has been logged.", "Upload the file again later; if it keeps failing, contact the WCO Secretariat with the submission id.", Pointer: "file");
+        await submissions.SaveResultAsync(record, new ValidationResult(ValidationStatus.Rejected, [finding], new Dictionary<string, decimal>(), 0));
+        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow());
+    }
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;
