@@ -19,11 +19,25 @@ public static class CsvSubmissionReader
 
     public static ParsedSubmission Read(Stream csv)
     {
+        if (!csv.CanSeek)
+        {
+            var copy = new MemoryStream();
+            csv.CopyTo(copy);
+            copy.Position = 0;
+            csv = copy;
+        }
+
         try
         {
             return ReadUnchecked(csv);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException or DecoderFallbackException)
+        catch (DecoderFallbackException ex)
+        {
+            var where = ex.Index >= 0 ? $" near character {ex.Index}" : "";
+            var bytes = ex.BytesUnknown is { Length: > 0 } b ? $" (byte 0x{b[0]:X2})" : "";
+            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file is not UTF-8 or UTF-16 text{bytes}{where}.", "In Excel, save as 'CSV UTF-8 (Comma delimited)'; other tools: choose UTF-8 encoding.", Pointer: "file")], 0);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
         {
             // Malformed bytes (e.g. an unterminated quote, binary junk) are the uploader's problem to fix, not a crash.
             return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file could not be read as CSV: {ex.Message}", "Save the file as CSV (UTF-8) with a header line 'item,year,value' and check for an unclosed quote.", Pointer: "file")], 0);
@@ -34,99 +48,108 @@ public static class CsvSubmissionReader
     {
         var findings = new List<Finding>();
         var observations = new List<Observation>();
-        var rows = 0;
-        SepReader reader;
-        try
+        var (encoding, encodingName) = SniffEncoding(csv);
+        using var reader = Sep.Reader(o => o with
         {
-            reader = Sep.Reader(o => o with
-            {
-                HasHeader = true,
-                Unescape = true,
-                Trim = SepTrim.All,
-                DisableColCountCheck = true,
-                ColNameComparer = StringComparer.OrdinalIgnoreCase,
-            }).From(csv);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
+            HasHeader = true,
+            Unescape = true,
+            Trim = SepTrim.All,
+            DisableColCountCheck = true,
+            ColNameComparer = StringComparer.OrdinalIgnoreCase,
+        }).From(new StreamReader(csv, encoding, detectEncodingFromByteOrderMarks: false));
+        if (reader.Header.IsEmpty)
         {
-            findings.Add(new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file could not be read as CSV: {ex.Message}", "Save the file as CSV (UTF-8) with a header line 'item,year,value'.", Pointer: "line 1", Line: 1));
+            findings.Add(EmptyFile());
             return new ParsedSubmission(observations, findings, 0);
         }
 
-        using (reader)
+        var separator = reader.Spec.Sep.Separator;
+        var indexes = new int[RequiredColumns.Length];
+        for (var c = 0; c < RequiredColumns.Length; c++)
         {
-            if (reader.Header.IsEmpty)
+            if (!reader.Header.TryIndexOf(RequiredColumns[c], out indexes[c]))
             {
-                findings.Add(EmptyFile());
-                return new ParsedSubmission(observations, findings, 0);
-            }
-
-            var indexes = new int[RequiredColumns.Length];
-            for (var c = 0; c < RequiredColumns.Length; c++)
-            {
-                if (!reader.Header.TryIndexOf(RequiredColumns[c], out indexes[c]))
-                {
-                    findings.Add(new Finding(
-                        RuleIds.HeaderMissingColumn,
-                        Severity.Error,
-                        $"The header has no '{RequiredColumns[c]}' column.",
-                        "The first line must name the columns item, year and value, separated by commas or semicolons.",
-                        Pointer: "line 1",
-                        Line: 1,
-                        Found: string.Join(",", reader.Header.ColNames),
-                        Expected: string.Join(",", RequiredColumns)));
-                }
-            }
-
-            if (findings.Count > 0)
-            {
-                return new ParsedSubmission(observations, findings, 0);
-            }
-
-            var (itemAt, yearAt, valueAt) = (indexes[0], indexes[1], indexes[2]);
-            var needed = Math.Max(itemAt, Math.Max(yearAt, valueAt)) + 1;
-            foreach (var row in reader)
-            {
-                var line = row.LineNumberFrom;
-                if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
-                {
-                    continue;
-                }
-
-                rows++;
-                if (row.ColCount < needed)
-                {
-                    findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", "Each line needs an item code, a year and a value.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
-                    continue;
-                }
-
-                var item = row[itemAt].ToString();
-                var yearText = row[yearAt].Span;
-                if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
-                {
-                    findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{yearText}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", item, At(line, yearAt), line, yearAt + 1, yearText.ToString(), "a four-digit year"));
-                    continue;
-                }
-
-                var valueText = row[valueAt].Span;
-                if (!decimal.TryParse(valueText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value))
-                {
-                    findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{valueText}' is not a number.", "Write the value as a plain number with a point as decimal mark, e.g. 1234.5.", item, At(line, valueAt), line, valueAt + 1, valueText.ToString(), "a number"));
-                    observations.Add(new Observation(item, year, null, line));
-                    continue;
-                }
-
-                observations.Add(new Observation(item, year, value, line));
+                findings.Add(new Finding(
+                    RuleIds.HeaderMissingColumn,
+                    Severity.Error,
+                    $"The header has no '{RequiredColumns[c]}' column.",
+                    "The first line must name the columns item, year and value, separated by commas, semicolons or tabs.",
+                    Pointer: "line 1",
+                    Line: 1,
+                    Found: string.Join(separator, reader.Header.ColNames),
+                    Expected: string.Join(separator, RequiredColumns)));
             }
         }
 
-        if (rows == 0)
+        if (findings.Count > 0)
+        {
+            return new ParsedSubmission(observations, findings, 0);
+        }
+
+        var (itemAt, yearAt, valueAt) = (indexes[0], indexes[1], indexes[2]);
+        var needed = Math.Max(itemAt, Math.Max(yearAt, valueAt)) + 1;
+        var rows = new List<(int Line, string Item, string Year, string Value)>();
+        foreach (var row in reader)
+        {
+            var line = row.LineNumberFrom;
+            if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
+            {
+                continue;
+            }
+
+            if (row.ColCount < needed)
+            {
+                findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", $"Each line needs an item code, a year and a value, separated by '{Printable(separator)}' like the header.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                continue;
+            }
+
+            rows.Add((line, row[itemAt].ToString(), row[yearAt].ToString(), row[valueAt].ToString()));
+        }
+
+        var decimalMark = NumberReader.DetectDecimalMark(rows.Select(r => r.Value), separator);
+        foreach (var (line, item, yearText, valueText) in rows)
+        {
+            if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            {
+                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{yearText}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", item, At(line, yearAt), line, yearAt + 1, yearText, "a four-digit year"));
+                continue;
+            }
+
+            if (!NumberReader.TryParse(valueText, decimalMark, out var value))
+            {
+                findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{valueText}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, valueText, "a number"));
+                observations.Add(new Observation(item, year, null, line));
+                continue;
+            }
+
+            observations.Add(new Observation(item, year, value, line));
+        }
+
+        if (rows.Count == 0 && findings.Count == 0)
         {
             findings.Add(EmptyFile());
         }
 
-        return new ParsedSubmission(observations, findings, rows);
+        return new ParsedSubmission(observations, findings, rows.Count, $"CSV, {encodingName}, separator '{Printable(separator)}', decimal mark '{decimalMark}'");
     }
+
+    /// <summary>UTF-8 (with or without BOM) unless a UTF-16 byte order mark says otherwise; the stream is left after the BOM.</summary>
+    static (Encoding Encoding, string Name) SniffEncoding(Stream stream)
+    {
+        Span<byte> bom = stackalloc byte[3];
+        var read = stream.ReadAtLeast(bom, 3, throwOnEndOfStream: false);
+        (Encoding, string, int) found = read switch
+        {
+            >= 3 when bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF => (new UTF8Encoding(false, true), "UTF-8 with BOM", 3),
+            >= 2 when bom[0] == 0xFF && bom[1] == 0xFE => (new UnicodeEncoding(false, false, true), "UTF-16 LE", 2),
+            >= 2 when bom[0] == 0xFE && bom[1] == 0xFF => (new UnicodeEncoding(true, false, true), "UTF-16 BE", 2),
+            _ => (new UTF8Encoding(false, true), "UTF-8", 0),
+        };
+        stream.Position = found.Item3;
+        return (found.Item1, found.Item2);
+    }
+
+    static string Printable(char separator) => separator == '\t' ? "tab" : separator.ToString();
 
     static string At(int line, int zeroBasedColumn) => $"line {line}, column {zeroBasedColumn + 1}";
 

@@ -6,5 +6,8 @@ namespace Pmm.Core.Submissions;
 /// </summary>
 public sealed record Observation(string ItemCode, int Year, decimal? Value, int Line);
 
-/// <summary>The result of reading a file: the observations that could be read, and what could not.</summary>
-public sealed record ParsedSubmission(IReadOnlyList<Observation> Observations, IReadOnlyList<Finding> Findings, int DataRows);
+/// <summary>
+/// The result of reading a file: the observations that could be read, what could not, and how the file
+/// was read (e.g. "CSV, UTF-8 with BOM, separator ';', decimal mark ','"), so the submitter can see it.
+/// </summary>
+public sealed record ParsedSubmission(IReadOnlyList<Observation> Observations, IReadOnlyList<Finding> Findings, int DataRows, string? Format = null);

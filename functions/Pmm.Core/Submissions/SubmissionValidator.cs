@@ -16,7 +16,8 @@ public sealed record ValidationResult(
     ValidationStatus Status,
     IReadOnlyList<Finding> Findings,
     IReadOnlyDictionary<string, decimal> KpiValues,
-    int Observations);
+    int Observations,
+    string? Format = null);
 
 /// <summary>
 /// Checks a parsed submission against the catalogue for a reporting year. Pure: no I/O.
@@ -92,6 +93,6 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         var kpis = status == ValidationStatus.Rejected
             ? new Dictionary<string, decimal>()
             : KpiCalculator.Compute(catalogue, accepted, reportingYear);
-        return new ValidationResult(status, findings, kpis, parsed.Observations.Count);
+        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format);
     }
 }

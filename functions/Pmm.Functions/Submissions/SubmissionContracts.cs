@@ -29,6 +29,7 @@ public sealed record SubmissionView(
     string UploadedBy,
     int Errors,
     int Warnings,
+    string? Format,
     IReadOnlyList<Finding>? Findings,
     IReadOnlyDictionary<string, decimal>? KpiValues,
     string StatusUrl)
@@ -46,6 +47,7 @@ public sealed record SubmissionView(
         r.UploadedBy,
         r.Errors,
         r.Warnings,
+        result?.Format,
         result?.Findings,
         result?.KpiValues,
         UrlOf(r.CycleId, r.MemberCode, r.SubmissionId));
