@@ -76,4 +76,18 @@ public class SubmissionValidatorTests
         Assert.Equal(ValidationStatus.Accepted, result.Status);
         Assert.Equal(98.5m, result.KpiValues["TF-01"]);
     }
+
+    // A mistyped code gets the nearest catalogue code as a suggestion; a code far from all gets none.
+    [Theory]
+    [InlineData("DECL_TOTL", "DECL_TOTAL")]
+    [InlineData("aeo_counts", "AEO_COUNT")]
+    [InlineData("SOMETHING_ELSE", null)]
+    public void Validate_UnknownCode_DidYouMean(string code, string? suggestion)
+    {
+        var result = Validate(TestData.ValidCsv() + $"{code},2025,5\n");
+
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(suggestion, finding.Expected);
+        Assert.Equal(suggestion is not null, finding.Message.Contains("Did you mean", StringComparison.Ordinal));
+    }
 }

@@ -53,7 +53,7 @@ public class EndToEndTests(LocalHostFixture app)
         Assert.Equal("provisional", provisional.GetProperty("status").GetString());
 
         Assert.Equal(HttpStatusCode.Accepted, (await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", staff)).StatusCode);
-        var closed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed");
+        var closed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed" && c.GetProperty("orchestration").GetString() == "Completed");
         Assert.StartsWith("closed by staff", closed.GetProperty("closedReason").GetString(), StringComparison.Ordinal);
         Assert.Equal("Completed", closed.GetProperty("orchestration").GetString());
 
@@ -94,6 +94,27 @@ public class EndToEndTests(LocalHostFixture app)
         var verdict = await VerdictAsync($"/api/cycles/{cycleId}/members/SEN/submissions/{stuck.SubmissionId}", "SEN");
         Assert.Equal("accepted", verdict.GetProperty("status").GetString());
         Assert.Single((await store.ListAsync(cycleId, "SEN")));
+    }
+
+    // Validate-only answers with the engine's findings at once and stores nothing; a European CSV is read right.
+    [Fact]
+    public async Task ValidateOnly_SemicolonDecimalCommaFile_FindingsAndNothingStored()
+    {
+        var cycleId = TestStorage.Unique("vo");
+        await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        var member = app.Token(AppRoles.Member, "BEL");
+        var csv = $"Item;Year;Value\nDECL_TOTAL;{Year};1.000\nDECL_ELECTRONIC;{Year};985\nAEO_COUNT;{Year};110\nAEO_COUNT;{Year - 1};100\nTRADE_VALUE;{Year};1.234.567,89\nDECL_TOTL;{Year};5\n";
+
+        var response = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/BEL/validate", member, LocalHostFixture.Csv(csv));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Rejected", body.GetProperty("status").GetString());
+        Assert.Equal("CSV, UTF-8, separator ';', decimal mark ','", body.GetProperty("format").GetString());
+        var finding = Assert.Single(body.GetProperty("findings").EnumerateArray());
+        Assert.Equal(("PMM-ITEM-001", "line 7", "DECL_TOTAL"), (finding.GetProperty("ruleId").GetString(), finding.GetProperty("pointer").GetString(), finding.GetProperty("expected").GetString()));
+        var list = await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/members/BEL/submissions", member);
+        Assert.Empty((await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
     }
 
     // Request-level mistakes are problem+json with a stable code.

@@ -37,7 +37,7 @@ public class RestartTests
             using var http = new HttpClient { BaseAddress = second.BaseAddress };
             Assert.Equal(HttpStatusCode.Accepted, (await LocalHostFixture.SendAsync(http, HttpMethod.Post, $"api/cycles/{cycleId}/close", staff)).StatusCode);
 
-            var closed = await LocalHostFixture.PollAsync(http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed");
+            var closed = await LocalHostFixture.PollAsync(http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed" && c.GetProperty("orchestration").GetString() == "Completed");
             Assert.Equal("Completed", closed.GetProperty("orchestration").GetString());
             var benchmarks = await LocalHostFixture.PollAsync(http, $"api/cycles/{cycleId}/benchmarks", staff, _ => true);
             Assert.Equal("final", benchmarks.GetProperty("status").GetString());

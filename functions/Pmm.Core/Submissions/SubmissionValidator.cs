@@ -35,7 +35,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         {
             if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
             {
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}.", "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, $"line {o.Line}", o.Line, Found: o.ItemCode));
+                var suggestion = Closest(o.ItemCode);
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, $"line {o.Line}", o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
 
@@ -94,5 +95,41 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             ? new Dictionary<string, decimal>()
             : KpiCalculator.Compute(catalogue, accepted, reportingYear);
         return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format);
+    }
+
+    /// <summary>The catalogue code nearest to a mistyped one (edit distance at most a third of its length, minimum 2), if any.</summary>
+    string? Closest(string code)
+    {
+        var upper = code.ToUpperInvariant();
+        var limit = Math.Max(2, upper.Length / 3);
+        return catalogue.Items
+            .Select(i => (i.Code, Distance: EditDistance(upper, i.Code)))
+            .Where(c => c.Distance <= limit)
+            .OrderBy(c => c.Distance)
+            .Select(c => c.Code)
+            .FirstOrDefault();
+    }
+
+    static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 }

@@ -52,39 +52,13 @@ public sealed class SubmissionFunctions(
             return failure;
         }
 
-        if (!members.ByCode.ContainsKey(memberCode))
+        var (upload, problem) = await ReadUploadAsync(req, cycleId, memberCode, requireOpen: true, cancellationToken);
+        if (problem is not null)
         {
-            return Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member code (ISO 3166-1 alpha-3, upper case, e.g. KEN).");
+            return problem;
         }
 
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return CycleFunctions.CycleNotFound(cycleId);
-        }
-
-        var now = clock.GetUtcNow();
-        if (CycleRules.RefuseSubmission(cycle, now) is { } refusal)
-        {
-            return Problems.Conflict(refusal.Code == "deadline-passed" ? ProblemCodes.DeadlinePassed : ProblemCodes.CycleNotOpen, refusal.Message);
-        }
-
-        var contentType = (req.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (!AcceptedContentTypes.Contains(contentType))
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", AcceptedContentTypes)}.");
-        }
-
-        var (content, tooLarge) = await ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
-        if (tooLarge)
-        {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes.");
-        }
-
-        if (content.Length == 0)
-        {
-            return Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty.");
-        }
-
+        var (content, contentType, now) = upload;
         var hash = Convert.ToHexStringLower(SHA256.HashData(content));
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
@@ -104,6 +78,45 @@ public sealed class SubmissionFunctions(
         await StartValidationAsync(client, record, cancellationToken);
         var url = SubmissionView.UrlOf(cycleId, memberCode, record.SubmissionId);
         return new AcceptedResult(url, SubmissionView.From(record, false, null));
+    }
+
+    /// <summary>
+    /// Checks a file with the same engine as an upload, synchronously, and stores nothing: for trying a file
+    /// before submitting it. Works on open and closed cycles (only the reporting year is needed).
+    /// </summary>
+    [Function(nameof(ValidateOnly))]
+    public async Task<IActionResult> ValidateOnly(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/members/{memberCode}/validate")] HttpRequest req,
+        string cycleId,
+        string memberCode,
+        CancellationToken cancellationToken)
+    {
+        var (_, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var (upload, problem) = await ReadUploadAsync(req, cycleId, memberCode, requireOpen: false, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
+        var result = validator.Validate(CsvSubmissionReader.Read(new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear);
+        return new OkObjectResult(new
+        {
+            cycleId,
+            memberCode,
+            status = result.Status.ToString(),
+            stored = false,
+            result.Format,
+            errors = result.Findings.Count(f => f.Severity == Severity.Error),
+            warnings = result.Findings.Count(f => f.Severity == Severity.Warning),
+            result.Findings,
+            result.KpiValues,
+        });
     }
 
     [Function(nameof(GetSubmission))]
@@ -220,6 +233,42 @@ public sealed class SubmissionFunctions(
             ?? throw new InvalidOperationException($"Submission {s.SubmissionId} has no record.");
         var status = verdict.Summary.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
         await submissions.SetVerdictAsync(record, status, verdict.Summary.Errors, verdict.Summary.Warnings, clock.GetUtcNow());
+    }
+
+    /// <summary>The checks every upload passes before its content is looked at: Member, cycle, type, size, emptiness.</summary>
+    async Task<((byte[] Content, string ContentType, DateTimeOffset Now) Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
+    {
+        if (!members.ByCode.ContainsKey(memberCode))
+        {
+            return (default, Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member code (ISO 3166-1 alpha-3, upper case, e.g. KEN)."));
+        }
+
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return (default, CycleFunctions.CycleNotFound(cycleId));
+        }
+
+        var now = clock.GetUtcNow();
+        if (requireOpen && CycleRules.RefuseSubmission(cycle, now) is { } refusal)
+        {
+            return (default, Problems.Conflict(refusal.Code == "deadline-passed" ? ProblemCodes.DeadlinePassed : ProblemCodes.CycleNotOpen, refusal.Message));
+        }
+
+        var contentType = (req.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (!AcceptedContentTypes.Contains(contentType))
+        {
+            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", AcceptedContentTypes)}."));
+        }
+
+        var (content, tooLarge) = await ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
+        if (tooLarge)
+        {
+            return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
+        }
+
+        return content.Length == 0
+            ? (default, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."))
+            : ((content, contentType, now), null);
     }
 
     static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
