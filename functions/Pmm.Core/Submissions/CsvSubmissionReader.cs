@@ -118,11 +118,11 @@ public static class CsvSubmissionReader
             if (!NumberReader.TryParse(valueText, decimalMark, out var value))
             {
                 findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{valueText}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, valueText, "a number"));
-                observations.Add(new Observation(item, year, null, line));
+                observations.Add(new Observation(item, year, null, $"line {line}", line));
                 continue;
             }
 
-            observations.Add(new Observation(item, year, value, line));
+            observations.Add(new Observation(item, year, value, $"line {line}", line));
         }
 
         if (rows.Count == 0 && findings.Count == 0)

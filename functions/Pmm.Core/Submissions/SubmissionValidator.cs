@@ -30,31 +30,31 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     {
         var findings = new List<Finding>(parsed.Findings);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
-        var firstLine = new Dictionary<(string Item, int Year), int>();
+        var firstSeen = new Dictionary<(string Item, int Year), string>();
         foreach (var o in parsed.Observations)
         {
             if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
             {
                 var suggestion = Closest(o.ItemCode);
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, $"line {o.Line}", o.Line, Found: o.ItemCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
 
             var allowed = item.PreviousYear ? $"{reportingYear} or {reportingYear - 1}" : $"{reportingYear}";
             if (o.Year != reportingYear && !(item.PreviousYear && o.Year == reportingYear - 1))
             {
-                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"{item.Code} is asked for {allowed}, not {o.Year}.", $"This cycle collects year {reportingYear}" + (item.PreviousYear ? $" and, for this item, {reportingYear - 1}." : "."), item.Code, $"line {o.Line}", o.Line, Found: o.Year.ToString(CultureInfo.InvariantCulture), Expected: allowed));
+                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"{item.Code} is asked for {allowed}, not {o.Year}.", $"This cycle collects year {reportingYear}" + (item.PreviousYear ? $" and, for this item, {reportingYear - 1}." : "."), item.Code, o.Pointer, o.Line, Found: o.Year.ToString(CultureInfo.InvariantCulture), Expected: allowed));
                 continue;
             }
 
             var key = (item.Code, o.Year);
-            if (firstLine.TryGetValue(key, out var earlier))
+            if (firstSeen.TryGetValue(key, out var earlier))
             {
-                findings.Add(new Finding(RuleIds.DuplicateItem, Severity.Error, $"{item.Code} for {o.Year} is given twice (lines {earlier} and {o.Line}).", "Keep one line per item and year.", item.Code, $"line {o.Line}", o.Line));
+                findings.Add(new Finding(RuleIds.DuplicateItem, Severity.Error, $"{item.Code} for {o.Year} is given twice ({earlier} and {o.Pointer}).", "Keep one entry per item and year.", item.Code, o.Pointer, o.Line));
                 continue;
             }
 
-            firstLine[key] = o.Line;
+            firstSeen[key] = o.Pointer;
             if (o.Value is not { } value)
             {
                 continue;
@@ -63,13 +63,13 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             if (item.Min is { } min && value < min || item.Max is { } max && value > max)
             {
                 var range = $"{item.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{item.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}";
-                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, $"line {o.Line}", o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: range));
+                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: range));
                 continue;
             }
 
             if (item.Integer && value != decimal.Truncate(value))
             {
-                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, $"line {o.Line}", o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
+                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
                 continue;
             }
 
@@ -81,7 +81,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             var years = item.PreviousYear ? new[] { reportingYear, reportingYear - 1 } : [reportingYear];
             foreach (var year in years)
             {
-                if (!firstLine.ContainsKey((item.Code, year)))
+                if (!firstSeen.ContainsKey((item.Code, year)))
                 {
                     findings.Add(new Finding(RuleIds.MissingRequiredItem, Severity.Error, $"Required item {item.Code} ({item.Label}) for {year} is missing.", $"Add a line '{item.Code},{year},<value>'.", item.Code, "file", Expected: $"{item.Code} for {year}"));
                 }
