@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using Pmm.Functions.Configuration;
 
 namespace Pmm.LocalHost;
@@ -72,7 +73,15 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         builder.Services.AddDurableTaskWorker(b =>
         {
             b.AddTasks(registry => FunctionTasks.Register(registry, index));
-            b.UseGrpc(channel);
+            b.UseGrpc(grpc =>
+            {
+                grpc.Channel = channel;
+
+                // The worker treats a quiet work-item stream as a silent disconnect and reconnects; the backend it
+                // expects sends health pings, this in-process sidecar does not, so each reconnect would risk a
+                // work item dispatched into the dropped stream. The sidecar lives in this process: no detection needed.
+                grpc.SetSilentDisconnectTimeout(TimeSpan.Zero);
+            });
         });
         builder.Services.AddDurableTaskClient(b => b.UseGrpc(channel));
 
@@ -115,8 +124,6 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         builder.AddFilter("Microsoft.DurableTask", configuration.GetValue("PMM_DURABLE_LOG_LEVEL", LogLevel.Warning));
         builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.AddFilter("Grpc", LogLevel.Warning);
-        // The worker reports the sidecar's idle stream as "stopped receiving traffic" and reconnects; harmless locally.
-        builder.AddFilter("Microsoft.DurableTask.Worker.Grpc", LogLevel.Error);
         builder.AddFilter("Azure", LogLevel.Warning);
         if (custom is null)
         {

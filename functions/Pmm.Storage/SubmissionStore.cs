@@ -39,8 +39,8 @@ public sealed record SubmissionRecord(
 
     static string Extension(string contentType) => contentType switch
     {
-        "text/csv" => ".csv",
-        "application/json" => ".json",
+        SubmissionFormats.Csv => ".csv",
+        SubmissionFormats.Json => ".json",
         _ => ".bin",
     };
 }

@@ -47,6 +47,12 @@ public class EndToEndTests(LocalHostFixture app)
         Assert.Equal(HttpStatusCode.OK, resend.StatusCode);
         Assert.Equal(ken.TrimEnd('/').Split('/')[^1], (await resend.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("submissionId").GetString());
 
+        // The same data as JSON is the same content: no second version.
+        var json = $$"""{ "values": [ { "item": "DECL_TOTAL", "year": {{Year}}, "value": 1000 }, { "item": "DECL_ELECTRONIC", "year": {{Year}}, "value": 980 }, { "item": "AEO_COUNT", "year": {{Year}}, "value": 110 }, { "item": "AEO_COUNT", "year": {{Year - 1}}, "value": 100 }, { "item": "TRADE_VALUE", "year": {{Year}}, "value": 1000000 } ] }""";
+        var asJson = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", app.Token(AppRoles.Member, "KEN"), JsonContent.Create(System.Text.Json.JsonDocument.Parse(json).RootElement));
+        Assert.Equal(HttpStatusCode.OK, asJson.StatusCode);
+        Assert.Equal(ken.TrimEnd('/').Split('/')[^1], (await asJson.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("submissionId").GetString());
+
         // The timer (every 2 s in this fixture) publishes provisional figures while the cycle is open.
         var reader = app.Token(AppRoles.Reader);
         var provisional = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}/benchmarks", reader, b => b.GetProperty("respondents").GetInt32() == 2);
@@ -83,7 +89,7 @@ public class EndToEndTests(LocalHostFixture app)
         await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
         var csv = LocalHostFixture.ValidCsv(Year, 300, 290);
         var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
-        var stuck = new SubmissionRecord(cycleId, "SEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), "text/csv", bytes.Length, "dev");
+        var stuck = new SubmissionRecord(cycleId, "SEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, Pmm.Core.Submissions.SubmissionFormats.ContentHash(Pmm.Core.Submissions.SubmissionFormats.Read("text/csv", new MemoryStream(bytes)), bytes), "text/csv", bytes.Length, "dev");
         var store = app.Host.Services.GetRequiredService<SubmissionStore>();
         await store.StoreOriginalAsync(stuck, new MemoryStream(bytes));
         await store.AddAsync(stuck);

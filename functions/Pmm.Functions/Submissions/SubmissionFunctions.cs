@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -33,9 +32,6 @@ public sealed class SubmissionFunctions(
     RequestAuthenticator auth,
     TimeProvider clock)
 {
-    /// <summary>Formats accepted by the walking skeleton; Excel and JSON come with the formats issue.</summary>
-    static readonly string[] AcceptedContentTypes = ["text/csv"];
-
     public static string InstanceIdOf(string submissionId) => $"submission-{submissionId}";
 
     [Function(nameof(UploadSubmission))]
@@ -59,7 +55,7 @@ public sealed class SubmissionFunctions(
         }
 
         var (content, contentType, now) = upload;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(content));
+        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false)), content);
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
             // Idempotent resubmission: the same bytes return the existing version instead of a new one.
@@ -104,7 +100,7 @@ public sealed class SubmissionFunctions(
         }
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
-        var result = validator.Validate(CsvSubmissionReader.Read(new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear);
+        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear);
         return new OkObjectResult(new
         {
             cycleId,
@@ -200,7 +196,7 @@ public sealed class SubmissionFunctions(
             ?? throw new InvalidOperationException($"Cycle {submission.CycleId} has no record.");
         await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
         var bytes = await submissions.ReadOriginalAsync(record);
-        var parsed = CsvSubmissionReader.Read(bytes.ToStream());
+        var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream());
         var result = validator.Validate(parsed, cycle.ReportingYear);
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
@@ -255,9 +251,9 @@ public sealed class SubmissionFunctions(
         }
 
         var contentType = (req.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (!AcceptedContentTypes.Contains(contentType))
+        if (!SubmissionFormats.IsSupported(contentType))
         {
-            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", AcceptedContentTypes)}."));
+            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", SubmissionFormats.MediaTypes)}."));
         }
 
         var (content, tooLarge) = await ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);

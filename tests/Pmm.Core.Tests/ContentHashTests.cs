@@ -1,0 +1,37 @@
+using System.Text;
+using Pmm.Core.Submissions;
+
+namespace Pmm.Core.Tests;
+
+public class ContentHashTests
+{
+    static string Hash(string mediaType, string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        return SubmissionFormats.ContentHash(SubmissionFormats.Read(mediaType, new MemoryStream(bytes)), bytes);
+    }
+
+    // The same data as comma CSV, semicolon/decimal-comma CSV, reordered CSV and JSON has one hash.
+    [Fact]
+    public void ContentHash_SameDataAnyFormat_SameHash()
+    {
+        var csv = Hash(SubmissionFormats.Csv, TestData.ValidCsv());
+        var european = Hash(SubmissionFormats.Csv, TestData.ValidCsv(";").Replace("5000000.5", "5.000.000,50", StringComparison.Ordinal).Replace("2500000.25", "2500000,25", StringComparison.Ordinal));
+        var reordered = Hash(SubmissionFormats.Csv, "value,item,year\n" + string.Join('\n', TestData.ValidCsv().Split('\n').Skip(1).Where(l => l.Length > 0).Reverse().Select(l => { var p = l.Split(','); return $"{p[2]},{p[0].ToLowerInvariant()},{p[1]}"; })));
+        var json = Hash(SubmissionFormats.Json, JsonSubmissionReaderTests.ValidJson());
+
+        Assert.Equal(csv, european);
+        Assert.Equal(csv, reordered);
+        Assert.Equal(csv, json);
+    }
+
+    // Different data, or two different broken files, never share a hash.
+    [Fact]
+    public void ContentHash_DifferentOrBroken_Differs()
+    {
+        var csv = Hash(SubmissionFormats.Csv, TestData.ValidCsv());
+
+        Assert.NotEqual(csv, Hash(SubmissionFormats.Csv, TestData.ValidCsv().Replace("985", "986", StringComparison.Ordinal)));
+        Assert.NotEqual(Hash(SubmissionFormats.Csv, "item,year,value\nDECL_TOTAL,2025,1x\n"), Hash(SubmissionFormats.Csv, "item,year,value\nDECL_TOTAL,2025,2x\n"));
+    }
+}
