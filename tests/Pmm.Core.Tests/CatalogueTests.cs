@@ -71,4 +71,17 @@ public class CatalogueTests
         Assert.All(members.Members, m => Assert.Contains(members.Regions, r => r.Code == m.Region));
         Assert.Equal("ESA", members.ByCode["KEN"].Region);
     }
+
+    // A rule naming an unknown item, or comparing years of an item not asked for T-1, stops loading and names the rule.
+    [Theory]
+    [InlineData("""{ "id": "R1", "kind": "partOfTotal", "part": "A", "total": "NOPE", "severity": "error", "message": "m", "hint": "h" }""", "NOPE")]
+    [InlineData("""{ "id": "R1", "kind": "yearOnYear", "item": "A", "maxRatio": 2, "severity": "warning", "message": "m", "hint": "h" }""", "T-1")]
+    [InlineData("""{ "id": "R1", "kind": "partOfTotal", "part": "A", "total": "B", "severity": "fatal", "message": "m", "hint": "h" }""", "severity")]
+    public void Load_BadRule_NamesRule(string rule, string mentions)
+    {
+        var ex = Assert.Throws<CatalogueException>(() => LoadText($$"""{ "version": "t", {{Items}}, "kpis": [], "rules": [ {{rule}} ] }"""));
+
+        Assert.Contains("R1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(mentions, ex.Message, StringComparison.Ordinal);
+    }
 }

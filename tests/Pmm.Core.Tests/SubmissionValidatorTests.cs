@@ -90,4 +90,27 @@ public class SubmissionValidatorTests
         Assert.Equal(suggestion, finding.Expected);
         Assert.Equal(suggestion is not null, finding.Message.Contains("Did you mean", StringComparison.Ordinal));
     }
+
+    // A part larger than its total breaks a catalogue rule: an error at the part's line, with both values shown.
+    [Fact]
+    public void Validate_PartAboveTotal_RuleError()
+    {
+        var result = Validate(TestData.ValidCsv().Replace("DECL_ELECTRONIC,2025,985", "DECL_ELECTRONIC,2025,1985", StringComparison.Ordinal));
+
+        Assert.Equal(ValidationStatus.Rejected, result.Status);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("PMM-RULE-001", "line 3", "DECL_ELECTRONIC = 1985 > DECL_TOTAL = 1000"), (finding.RuleId, finding.Pointer, finding.Found));
+    }
+
+    // A large change between T-1 and T is a warning: accepted with warnings, KPIs still computed.
+    [Fact]
+    public void Validate_YearOnYearJump_AcceptedWithWarning()
+    {
+        var result = Validate(TestData.ValidCsv().Replace("AEO_COUNT,2025,120", "AEO_COUNT,2025,350", StringComparison.Ordinal));
+
+        Assert.Equal(ValidationStatus.AcceptedWithWarnings, result.Status);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("PMM-RULE-010", Severity.Warning, "line 4"), (finding.RuleId, finding.Severity, finding.Pointer));
+        Assert.Equal(250m, result.KpiValues["TF-02"]);
+    }
 }

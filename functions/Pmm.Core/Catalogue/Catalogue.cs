@@ -33,6 +33,19 @@ public sealed record Kpi(
     string Direction,
     string Provenance);
 
+/// <summary>
+/// A cross-item check, as data: <c>partOfTotal</c> (part ≤ total for year T) or <c>yearOnYear</c> (T and T-1
+/// of an item differ by more than <see cref="MaxRatio"/> times). Its id is the finding's rule id.
+/// </summary>
+public sealed record CatalogueRule(string Id, string Kind, string Severity, string Message, string Hint, string? Part, string? Total, string? Item, decimal? MaxRatio);
+
+/// <summary>The rule kinds the catalogue may use.</summary>
+public static class CatalogueRuleKinds
+{
+    public const string PartOfTotal = "partOfTotal";
+    public const string YearOnYear = "yearOnYear";
+}
+
 /// <summary>The KPI catalogue of a cycle: data items and the KPIs computed from them.</summary>
 public sealed class KpiCatalogue
 {
@@ -42,11 +55,12 @@ public sealed class KpiCatalogue
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
 
-    KpiCatalogue(string version, IReadOnlyList<DataItem> items, IReadOnlyList<Kpi> kpis)
+    KpiCatalogue(string version, IReadOnlyList<DataItem> items, IReadOnlyList<Kpi> kpis, IReadOnlyList<CatalogueRule> rules)
     {
         Version = version;
         Items = items;
         Kpis = kpis;
+        Rules = rules;
         ItemsByCode = items.ToDictionary(i => i.Code, StringComparer.OrdinalIgnoreCase);
     }
 
@@ -55,6 +69,8 @@ public sealed class KpiCatalogue
     public IReadOnlyList<DataItem> Items { get; }
 
     public IReadOnlyList<Kpi> Kpis { get; }
+
+    public IReadOnlyList<CatalogueRule> Rules { get; }
 
     public IReadOnlyDictionary<string, DataItem> ItemsByCode { get; }
 
@@ -134,13 +150,47 @@ public sealed class KpiCatalogue
             }
         }
 
-        return new KpiCatalogue(doc.Version, items, kpis);
+        var rules = doc.Rules ?? [];
+        var seenRules = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rule in rules)
+        {
+            if (string.IsNullOrWhiteSpace(rule.Id) || !seenRules.Add(rule.Id))
+            {
+                throw new CatalogueException($"{source}: rule with empty or duplicate id '{rule.Id}'.");
+            }
+
+            if (rule.Severity is not ("error" or "warning") || string.IsNullOrWhiteSpace(rule.Message) || string.IsNullOrWhiteSpace(rule.Hint))
+            {
+                throw new CatalogueException($"{source}: rule '{rule.Id}' needs severity 'error' or 'warning', a message and a hint.");
+            }
+
+            var references = rule.Kind switch
+            {
+                CatalogueRuleKinds.PartOfTotal when rule.Part is not null && rule.Total is not null => [rule.Part, rule.Total],
+                CatalogueRuleKinds.YearOnYear when rule.Item is not null && rule.MaxRatio > 1 => new[] { rule.Item },
+                _ => throw new CatalogueException($"{source}: rule '{rule.Id}' of kind '{rule.Kind}' is incomplete (partOfTotal needs part and total; yearOnYear needs item and maxRatio > 1)."),
+            };
+            foreach (var reference in references)
+            {
+                if (!seenItems.Contains(reference))
+                {
+                    throw new CatalogueException($"{source}: rule '{rule.Id}' refers to unknown data item '{reference}'.");
+                }
+            }
+
+            if (rule.Kind == CatalogueRuleKinds.YearOnYear && !items.First(i => string.Equals(i.Code, rule.Item, StringComparison.OrdinalIgnoreCase)).PreviousYear)
+            {
+                throw new CatalogueException($"{source}: rule '{rule.Id}' compares T and T-1 of '{rule.Item}', which is not asked for year T-1.");
+            }
+        }
+
+        return new KpiCatalogue(doc.Version, items, kpis, rules);
     }
 
     static IEnumerable<string> FormulaReferences(Kpi kpi) =>
         (kpi.Formula?.Numerator ?? []).Concat(kpi.Formula?.Denominator ?? []).Concat(kpi.Formula?.Item is { } i ? [i] : []);
 
-    sealed record CatalogueDocument(string Version, List<DataItem>? DataItems, List<Kpi>? Kpis);
+    sealed record CatalogueDocument(string Version, List<DataItem>? DataItems, List<Kpi>? Kpis, List<CatalogueRule>? Rules);
 }
 
 /// <summary>The formula kinds the catalogue may use.</summary>

@@ -30,6 +30,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     {
         var findings = new List<Finding>(parsed.Findings);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
+        var pointers = new Dictionary<(string Item, int Year), (string Pointer, int? Line)>();
         var firstSeen = new Dictionary<(string Item, int Year), string>();
         foreach (var o in parsed.Observations)
         {
@@ -74,6 +75,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
 
             accepted[key] = value;
+            pointers[key] = (o.Pointer, o.Line);
         }
 
         foreach (var item in catalogue.Items.Where(i => i.Required))
@@ -88,6 +90,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
         }
 
+        findings.AddRange(CheckRules(accepted, pointers, reportingYear));
         var status = findings.Any(f => f.Severity == Severity.Error) ? ValidationStatus.Rejected
             : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
             : ValidationStatus.Accepted;
@@ -132,4 +135,35 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
 
         return previous[b.Length];
     }
+
+    /// <summary>The catalogue's cross-item rules, on the values that passed the structural checks.</summary>
+    IEnumerable<Finding> CheckRules(Dictionary<(string Item, int Year), decimal> values, Dictionary<(string Item, int Year), (string Pointer, int? Line)> pointers, int year)
+    {
+        foreach (var rule in catalogue.Rules)
+        {
+            var severity = rule.Severity == "error" ? Severity.Error : Severity.Warning;
+            if (rule.Kind == CatalogueRuleKinds.PartOfTotal)
+            {
+                var part = catalogue.ItemsByCode[rule.Part!].Code;
+                var total = catalogue.ItemsByCode[rule.Total!].Code;
+                if (values.TryGetValue((part, year), out var p) && values.TryGetValue((total, year), out var t) && p > t)
+                {
+                    var at = pointers[(part, year)];
+                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, part, at.Pointer, at.Line, Found: Invariant($"{part} = {p} > {total} = {t}"), Expected: Invariant($"{part} ≤ {total}"));
+                }
+            }
+            else if (rule.Kind == CatalogueRuleKinds.YearOnYear)
+            {
+                var item = catalogue.ItemsByCode[rule.Item!].Code;
+                if (values.TryGetValue((item, year), out var now) && values.TryGetValue((item, year - 1), out var before) && now > 0 && before > 0
+                    && Math.Max(now, before) / Math.Min(now, before) > rule.MaxRatio)
+                {
+                    var at = pointers[(item, year)];
+                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, item, at.Pointer, at.Line, Found: Invariant($"{year - 1}: {before}, {year}: {now}"), Expected: Invariant($"a change within a factor of {rule.MaxRatio}"));
+                }
+            }
+        }
+    }
+
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
