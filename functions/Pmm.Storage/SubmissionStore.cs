@@ -41,6 +41,7 @@ public sealed record SubmissionRecord(
     {
         SubmissionFormats.Csv => ".csv",
         SubmissionFormats.Json => ".json",
+        SubmissionFormats.Xlsx => ".xlsx",
         _ => ".bin",
     };
 }

@@ -1,24 +1,27 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Pmm.Core.Submissions.Excel;
 
 namespace Pmm.Core.Submissions;
 
-/// <summary>The upload formats, by media type, and the content hash that makes the same data in any format the same submission.</summary>
+/// <summary>The upload formats (CSV, JSON, Excel), by media type, and the content hash that makes the same data in any format the same submission.</summary>
 public static class SubmissionFormats
 {
     public const string Csv = "text/csv";
     public const string Json = "application/json";
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    public static readonly IReadOnlyList<string> MediaTypes = [Csv, Json];
+    public static readonly IReadOnlyList<string> MediaTypes = [Csv, Json, Xlsx];
 
     public static bool IsSupported(string mediaType) => MediaTypes.Contains(mediaType);
 
     /// <summary>Reads a file of a supported media type into observations and findings.</summary>
-    public static ParsedSubmission Read(string mediaType, Stream content) => mediaType switch
+    public static ParsedSubmission Read(string mediaType, Stream content, ExcelLimits? excelLimits = null) => mediaType switch
     {
         Csv => CsvSubmissionReader.Read(content),
         Json => JsonSubmissionReader.Read(content),
+        Xlsx => ExcelSubmissionReader.Read(content, excelLimits ?? new ExcelLimits()),
         _ => throw new ArgumentException($"Unsupported media type '{mediaType}'.", nameof(mediaType)),
     };
 

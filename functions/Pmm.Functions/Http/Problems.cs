@@ -15,6 +15,7 @@ public static class ProblemCodes
     public const string UnsupportedMediaType = "PMM-REQ-003";
     public const string TooLarge = "PMM-REQ-004";
     public const string EmptyFile = "PMM-REQ-005";
+    public const string OtherTemplate = "PMM-REQ-006";
     public const string CycleNotFound = "PMM-CYCLE-001";
     public const string CycleExists = "PMM-CYCLE-002";
     public const string CycleNotOpen = "PMM-CYCLE-003";

@@ -9,6 +9,7 @@ using Pmm.Core;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Core.Submissions;
+using Pmm.Core.Submissions.Excel;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
@@ -27,6 +28,7 @@ public sealed class SubmissionFunctions(
     SubmissionStore submissions,
     CurrentSubmissionStore current,
     SubmissionValidator validator,
+    KpiCatalogue catalogue,
     MemberDirectory members,
     IOptions<UploadOptions> uploads,
     RequestAuthenticator auth,
@@ -113,6 +115,34 @@ public sealed class SubmissionFunctions(
             result.Findings,
             result.KpiValues,
         });
+    }
+
+    /// <summary>The Excel template of a cycle for a Member: one row per data item, T and T-1 columns, protected headers.</summary>
+    [Function(nameof(GetTemplate))]
+    public async Task<IActionResult> GetTemplate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/members/{memberCode}/template")] HttpRequest req,
+        string cycleId,
+        string memberCode,
+        CancellationToken cancellationToken)
+    {
+        var (_, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (!members.ByCode.TryGetValue(memberCode, out var member))
+        {
+            return Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member code (ISO 3166-1 alpha-3, upper case, e.g. KEN).");
+        }
+
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return CycleFunctions.CycleNotFound(cycleId);
+        }
+
+        var workbook = ExcelTemplate.Create(catalogue, cycle.CycleId, cycle.ReportingYear, member.Code, member.Name);
+        return new FileContentResult(workbook, SubmissionFormats.Xlsx) { FileDownloadName = $"PMM-{cycle.CycleId}-{member.Code}.xlsx" };
     }
 
     [Function(nameof(GetSubmission))]
@@ -262,9 +292,19 @@ public sealed class SubmissionFunctions(
             return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
         }
 
-        return content.Length == 0
-            ? (default, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."))
-            : ((content, contentType, now), null);
+        if (content.Length == 0)
+        {
+            return (default, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."));
+        }
+
+        if (contentType == SubmissionFormats.Xlsx
+            && ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(content, writable: false), new ExcelLimits()) is { } template
+            && (template.CycleId != cycleId || template.MemberCode != memberCode))
+        {
+            return (default, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
+        }
+
+        return ((content, contentType, now), null);
     }
 
     static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>

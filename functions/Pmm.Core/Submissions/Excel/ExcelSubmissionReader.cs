@@ -1,0 +1,542 @@
+using System.Globalization;
+using System.IO.Compression;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace Pmm.Core.Submissions.Excel;
+
+/// <summary>
+/// Bounds on what an uploaded workbook may expand to. An .xlsx is a zip: these are checked on the zip's
+/// directory before anything is decompressed, so a zip bomb is refused without being expanded.
+/// </summary>
+public sealed record ExcelLimits(long MaxUncompressedBytes = 50 * 1024 * 1024, int MaxEntries = 1000);
+
+/// <summary>
+/// Reads a filled-in <see cref="ExcelTemplate"/>: sheet "Data", header row 1 (A1 "Item code", D1 year T,
+/// E1 year T-1), then one row per item with the item code in column A and the values for T and T-1 in
+/// columns D and E. Empty cells are not reported; text that is not a number and formulas without a saved
+/// result are reported as findings. Bad input never throws: it becomes a finding.
+/// </summary>
+public static class ExcelSubmissionReader
+{
+    const int CodeColumn = 1; // A
+    const int ValueColumn = 4; // D: year T
+    const int PreviousValueColumn = 5; // E: year T-1
+
+    const string Workbook = "workbook";
+    const string SaveAsXlsx = "Open the file in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)', or start again from the template downloaded for this cycle.";
+
+    // An OLE compound file: Excel 97-2003 .xls, or any Office file saved with a password.
+    static ReadOnlySpan<byte> CompoundFileSignature => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+    /// <summary>Reads the observations of an .xlsx submission; problems become findings, never exceptions.</summary>
+    public static ParsedSubmission Read(Stream xlsx, ExcelLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(xlsx);
+        ArgumentNullException.ThrowIfNull(limits);
+        var (stream, refused) = Inspect(xlsx, limits);
+        if (refused is not null)
+        {
+            return new ParsedSubmission([], [refused], 0);
+        }
+
+        try
+        {
+            using var document = SpreadsheetDocument.Open(stream, false, Settings(limits));
+            return ReadWorkbook(document);
+        }
+        catch (Exception ex) when (IsBadInput(ex))
+        {
+            return new ParsedSubmission([], [Unreadable($"The file could not be read as an Excel workbook: {ex.Message}", SaveAsXlsx)], 0);
+        }
+    }
+
+    /// <summary>
+    /// What the template's hidden sheet "Meta" says the file was made for (cycle, year, Member, catalogue
+    /// version), so a caller can refuse a file made for another cycle or Member; null when the file is not
+    /// a readable workbook or has no such sheet.
+    /// </summary>
+    public static ExcelTemplateInfo? ReadTemplateInfo(Stream xlsx, ExcelLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(xlsx);
+        ArgumentNullException.ThrowIfNull(limits);
+        var (stream, refused) = Inspect(xlsx, limits);
+        if (refused is not null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = SpreadsheetDocument.Open(stream, false, Settings(limits));
+            return document.WorkbookPart is { } workbookPart ? TemplateInfo(workbookPart, SharedStrings(workbookPart)) : null;
+        }
+        catch (Exception ex) when (IsBadInput(ex))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Checks the zip's directory against the limits without decompressing anything; returns a seekable
+    /// stream positioned at the start, or the finding that refuses the file.
+    /// </summary>
+    static (Stream Stream, Finding? Refused) Inspect(Stream xlsx, ExcelLimits limits)
+    {
+        var stream = xlsx;
+        try
+        {
+            if (!stream.CanSeek)
+            {
+                // Copy at most one byte more than the limit: a bigger upload is refused without reading it all.
+                var copy = new MemoryStream();
+                var buffer = new byte[81920];
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    copy.Write(buffer, 0, read);
+                    if (copy.Length > limits.MaxUncompressedBytes)
+                    {
+                        return (stream, TooBig(limits));
+                    }
+                }
+
+                stream = copy;
+            }
+            else if (stream.Length > limits.MaxUncompressedBytes)
+            {
+                return (stream, TooBig(limits));
+            }
+
+            stream.Position = 0;
+            Span<byte> head = stackalloc byte[8];
+            var headLength = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            if (headLength == 0)
+            {
+                return (stream, new Finding(RuleIds.FileEmpty, Severity.Error, "The file is empty (0 bytes).", "Upload the filled-in template saved as 'Excel Workbook (*.xlsx)'.", Pointer: Workbook));
+            }
+
+            if (head[..headLength].SequenceEqual(CompoundFileSignature))
+            {
+                return (stream, Unreadable("The file is an Excel 97-2003 workbook (.xls) or a password-protected file, not an Excel .xlsx file.", "Remove any password (File > Info > Protect Workbook), then save with File > Save As > 'Excel Workbook (*.xlsx)'."));
+            }
+
+            if (headLength < 4 || head[0] != (byte)'P' || head[1] != (byte)'K')
+            {
+                return (stream, NotXlsx());
+            }
+
+            using (var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true))
+            {
+                if (zip.Entries.Count > limits.MaxEntries)
+                {
+                    return (stream, Unreadable($"The file holds {zip.Entries.Count} parts; an Excel workbook made from the template has far fewer (at most {limits.MaxEntries} are accepted).", SaveAsXlsx));
+                }
+
+                // Entry lengths are the sizes the zip declares; the zip reader never yields more than declared.
+                var total = 0L;
+                foreach (var entry in zip.Entries)
+                {
+                    if (entry.Length < 0 || entry.Length > limits.MaxUncompressedBytes - total)
+                    {
+                        return (stream, TooBig(limits));
+                    }
+
+                    total += entry.Length;
+                }
+            }
+
+            stream.Position = 0;
+            return (stream, null);
+        }
+        catch (Exception ex) when (IsBadInput(ex))
+        {
+            return (stream, NotXlsx());
+        }
+    }
+
+    static OpenSettings Settings(ExcelLimits limits) => new()
+    {
+        AutoSave = false,
+        MaxCharactersInPart = limits.MaxUncompressedBytes,
+    };
+
+    static ParsedSubmission ReadWorkbook(SpreadsheetDocument document)
+    {
+        if (document.WorkbookPart is not { } workbookPart)
+        {
+            return new ParsedSubmission([], [NotXlsx()], 0);
+        }
+
+        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>()
+            .FirstOrDefault(s => string.Equals(s.Name?.Value?.Trim(), ExcelTemplate.DataSheet, StringComparison.OrdinalIgnoreCase));
+        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart worksheetPart)
+        {
+            var names = workbookPart.Workbook?.Sheets?.Elements<Sheet>().Select(s => s.Name?.Value).OfType<string>() ?? [];
+            return new ParsedSubmission([], [new Finding(
+                RuleIds.HeaderMissingColumn,
+                Severity.Error,
+                $"The workbook has no sheet named '{ExcelTemplate.DataSheet}'.",
+                $"Fill in the template downloaded for this cycle: values go in its sheet '{ExcelTemplate.DataSheet}'; do not rename or delete it.",
+                Pointer: Workbook,
+                Found: string.Join(", ", names),
+                Expected: ExcelTemplate.DataSheet)], 0);
+        }
+
+        var strings = SharedStrings(workbookPart);
+        var rows = ReadRows(worksheetPart, ExcelTemplate.DataSheet, strings);
+        var findings = new List<Finding>();
+        var header = rows.FirstOrDefault(r => r.Number == 1);
+        CheckText(header?.A, "A1", ExcelTemplate.CodeHeader, findings);
+        var year = HeaderYear(header?.D, "D1", null, findings);
+        var previousYear = HeaderYear(header?.E, "E1", year - 1, findings);
+        if (findings.Count == 0 && TemplateInfo(workbookPart, strings) is { } info && info.ReportingYear != year)
+        {
+            findings.Add(new Finding(
+                RuleIds.WrongYear,
+                Severity.Error,
+                $"The year heading {Cell("D1")} reads {year}, but this template was made for {info.ReportingYear}.",
+                $"Do not change the header row; fill in a fresh copy of the template for cycle {info.CycleId}.",
+                Pointer: Cell("D1"),
+                Found: year?.ToString(CultureInfo.InvariantCulture),
+                Expected: info.ReportingYear.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (findings.Count > 0 || year is not { } t || previousYear is not { } t1)
+        {
+            return new ParsedSubmission([], findings, 0);
+        }
+
+        var observations = new List<Observation>();
+        var dataRows = 0;
+        foreach (var row in rows)
+        {
+            var code = row.A?.Text?.Trim();
+            if (row.Number < 2 || string.IsNullOrEmpty(code))
+            {
+                continue;
+            }
+
+            dataRows++;
+            Value(row.D, code, t, observations, findings);
+            Value(row.E, code, t1, observations, findings);
+        }
+
+        if (observations.Count == 0 && findings.Count == 0)
+        {
+            findings.Add(new Finding(
+                RuleIds.FileEmpty,
+                Severity.Error,
+                $"The sheet '{ExcelTemplate.DataSheet}' has no values: columns D ({t}) and E ({t1}) are empty.",
+                $"Write each item's value for {t} in column D (and for {t1} in column E where the cell is white), then save and upload again.",
+                Pointer: Cell("D2")));
+        }
+
+        return new ParsedSubmission(observations, findings, dataRows, $"Excel (.xlsx), sheet {ExcelTemplate.DataSheet}, years {t}/{t1}");
+    }
+
+    /// <summary>One value cell: nothing when empty, an observation when a number, a finding (and an observation without value) otherwise.</summary>
+    static void Value(CellContent? cell, string code, int year, List<Observation> observations, List<Finding> findings)
+    {
+        if (cell is not { } c || (c.Formula is null && string.IsNullOrWhiteSpace(c.Text)))
+        {
+            return;
+        }
+
+        var pointer = Cell(c.Reference);
+        if (c.Formula is not null)
+        {
+            if (c.Kind == CellKind.Number && ExcelNumber(c.Text, out var result))
+            {
+                observations.Add(new Observation(code, year, result, pointer));
+                return;
+            }
+
+            var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{c.Text}', which is not a number";
+            NotANumber($"{pointer} holds a formula (={c.Formula}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
+            return;
+        }
+
+        var text = c.Text!;
+        switch (c.Kind)
+        {
+            case CellKind.Number when ExcelNumber(text, out var number):
+                observations.Add(new Observation(code, year, number, pointer));
+                return;
+            case CellKind.Number:
+                NotANumber($"{pointer} holds '{text}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5.");
+                return;
+            case CellKind.Text when TextNumber(text, out var parsed):
+                observations.Add(new Observation(code, year, parsed, pointer));
+                return;
+            case CellKind.Text:
+                NotANumber($"'{text.Trim()}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5), or leave the cell empty if you have no value.");
+                return;
+            case CellKind.Error:
+                NotANumber($"{pointer} holds the Excel error {text}, not a number.", "Replace it by the value, or leave the cell empty if you have no value.");
+                return;
+            case CellKind.Boolean:
+                NotANumber($"{pointer} holds {(text.Trim() == "1" ? "TRUE" : "FALSE")}, not a number.", "Write the number only, or leave the cell empty if you have no value.");
+                return;
+            default:
+                NotANumber($"{pointer} holds a date or another kind of value ('{text}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value.");
+                return;
+        }
+
+        void NotANumber(string message, string hint)
+        {
+            findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: c.Formula is null ? c.Text?.Trim() : $"={c.Formula}", Expected: "a number"));
+            observations.Add(new Observation(code, year, null, pointer));
+        }
+    }
+
+    /// <summary>
+    /// A number as Excel stores it (a double written in invariant culture), to 15 significant digits as
+    /// Excel shows it, so that 0.1 typed in Excel and saved as 0.10000000000000001 reads as 0.1.
+    /// </summary>
+    static bool ExcelNumber(string? text, out decimal value)
+    {
+        value = 0;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d) || Math.Abs(d) >= 7.9e28)
+        {
+            return false;
+        }
+
+        value = (decimal)d;
+        return true;
+    }
+
+    /// <summary>A number typed in a text cell: invariant culture (decimal point); spaces and apostrophes grouping thousands are ignored.</summary>
+    static bool TextNumber(string text, out decimal value)
+    {
+        var s = text.Trim().Replace(" ", "", StringComparison.Ordinal).Replace("\u00A0", "", StringComparison.Ordinal)
+            .Replace("\u202F", "", StringComparison.Ordinal).Replace("'", "", StringComparison.Ordinal);
+        return decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    static void CheckText(CellContent? cell, string reference, string expected, List<Finding> findings)
+    {
+        var found = cell?.Text?.Trim() ?? "";
+        if (!string.Equals(found, expected, StringComparison.OrdinalIgnoreCase))
+        {
+            findings.Add(HeaderChanged(reference, found, expected));
+        }
+    }
+
+    /// <summary>A header cell holding a four-digit year (as text or number), optionally a given one.</summary>
+    static int? HeaderYear(CellContent? cell, string reference, int? expected, List<Finding> findings)
+    {
+        var found = cell?.Text?.Trim() ?? "";
+        if (found.Length == 4 && found.All(char.IsAsciiDigit) && int.Parse(found, CultureInfo.InvariantCulture) is var year && (expected is null || year == expected))
+        {
+            return year;
+        }
+
+        var wanted = expected is { } e ? e.ToString(CultureInfo.InvariantCulture) : "a four-digit year";
+        findings.Add(HeaderChanged(reference, found, wanted));
+        return null;
+    }
+
+    static Finding HeaderChanged(string reference, string found, string expected) => new(
+        RuleIds.HeaderMissingColumn,
+        Severity.Error,
+        found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{found}'; it should read '{expected}'.",
+        $"Do not change the header row of the sheet '{ExcelTemplate.DataSheet}' (item code in A, year T in D, year T-1 in E); copy your values into a fresh template for this cycle.",
+        Pointer: Cell(reference),
+        Found: found,
+        Expected: expected);
+
+    /// <summary>The cells of columns A to E of each row, found by their reference (rows may omit empty cells).</summary>
+    static List<RowContent> ReadRows(WorksheetPart part, string sheetName, IReadOnlyList<string> strings)
+    {
+        var rows = new List<RowContent>();
+        var lastRow = 0;
+        using var reader = OpenXmlReader.Create(part);
+        var more = reader.Read();
+        while (more)
+        {
+            if (reader.ElementType != typeof(Row) || !reader.IsStartElement)
+            {
+                more = reader.Read();
+                continue;
+            }
+
+            // LoadCurrentElement leaves the reader on the next element; only this row is held in memory.
+            var row = (Row)reader.LoadCurrentElement()!;
+            more = !reader.EOF;
+            var number = row.RowIndex?.Value is { } index ? (int)index : lastRow + 1;
+            lastRow = number;
+            var content = new RowContent(number);
+            var lastColumn = 0;
+            foreach (var cell in row.Elements<Cell>())
+            {
+                var column = cell.CellReference?.Value is { } reference && ColumnOf(reference) is > 0 and var c ? c : lastColumn + 1;
+                lastColumn = column;
+                if (column is >= CodeColumn and <= PreviousValueColumn)
+                {
+                    content.Cells[column - 1] = Content(cell, Reference(column, number), sheetName, strings);
+                }
+            }
+
+            rows.Add(content);
+        }
+
+        return rows;
+    }
+
+    static CellContent Content(Cell cell, string reference, string sheetName, IReadOnlyList<string> strings)
+    {
+        var type = cell.DataType?.Value;
+        var raw = cell.CellValue?.Text;
+        var formula = cell.CellFormula is { } f ? f.Text ?? "" : null;
+        if (type == CellValues.SharedString)
+        {
+            var text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count
+                ? strings[i]
+                : throw new InvalidDataException($"cell {sheetName}!{reference} refers to shared string '{raw}', which does not exist.");
+            return new CellContent(reference, CellKind.Text, text, formula);
+        }
+
+        if (type == CellValues.InlineString)
+        {
+            return new CellContent(reference, CellKind.Text, cell.InlineString is { } inline ? RichText(inline) : raw, formula);
+        }
+
+        var kind = type is null || type == CellValues.Number ? CellKind.Number
+            : type == CellValues.String ? CellKind.Text
+            : type == CellValues.Error ? CellKind.Error
+            : type == CellValues.Boolean ? CellKind.Boolean
+            : CellKind.Other;
+        return new CellContent(reference, kind, raw, formula);
+    }
+
+    /// <summary>The shared strings, read one item at a time.</summary>
+    static List<string> SharedStrings(WorkbookPart workbookPart)
+    {
+        var strings = new List<string>();
+        if (workbookPart.SharedStringTablePart is not { } part)
+        {
+            return strings;
+        }
+
+        using var reader = OpenXmlReader.Create(part);
+        var more = reader.Read();
+        while (more)
+        {
+            if (reader.ElementType == typeof(SharedStringItem) && reader.IsStartElement)
+            {
+                strings.Add(RichText((SharedStringItem)reader.LoadCurrentElement()!));
+                more = !reader.EOF;
+            }
+            else
+            {
+                more = reader.Read();
+            }
+        }
+
+        return strings;
+    }
+
+    /// <summary>The text of a string item: plain, or the runs of rich text (phonetic hints left out).</summary>
+    static string RichText(RstType item) => item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
+
+    static ExcelTemplateInfo? TemplateInfo(WorkbookPart workbookPart, IReadOnlyList<string> strings)
+    {
+        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault(s => s.Name?.Value == ExcelTemplate.MetaSheet);
+        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var row in ReadRows(part, ExcelTemplate.MetaSheet, strings))
+        {
+            if (row.A?.Text is { } key && row.B?.Text is { } value)
+            {
+                values[key.Trim()] = value;
+            }
+        }
+
+        return values.TryGetValue(ExcelTemplate.MetaCycleId, out var cycle)
+            && values.TryGetValue(ExcelTemplate.MetaReportingYear, out var yearText)
+            && int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            && values.TryGetValue(ExcelTemplate.MetaMemberCode, out var member)
+            ? new ExcelTemplateInfo(cycle, year, member, values.GetValueOrDefault(ExcelTemplate.MetaMemberName) ?? member, values.GetValueOrDefault(ExcelTemplate.MetaCatalogueVersion) ?? "")
+            : null;
+    }
+
+    /// <summary>Column number of a cell reference such as "D7" (A = 1); 0 when it has no letters.</summary>
+    static int ColumnOf(string reference)
+    {
+        var column = 0;
+        foreach (var ch in reference)
+        {
+            var upper = char.ToUpperInvariant(ch);
+            if (upper is < 'A' or > 'Z' || column > 100_000)
+            {
+                break;
+            }
+
+            column = (column * 26) + (upper - 'A' + 1);
+        }
+
+        return column;
+    }
+
+    static string Reference(int column, int row)
+    {
+        var letters = "";
+        for (var c = column; c > 0; c = (c - 1) / 26)
+        {
+            letters = (char)('A' + ((c - 1) % 26)) + letters;
+        }
+
+        return letters + row.ToString(CultureInfo.InvariantCulture);
+    }
+
+    static string Cell(string reference) => $"{ExcelTemplate.DataSheet}!{reference}";
+
+    static bool IsBadInput(Exception ex) => ex is not (OutOfMemoryException or StackOverflowException or OperationCanceledException);
+
+    static Finding NotXlsx() => Unreadable("The file is not an Excel .xlsx file.", SaveAsXlsx);
+
+    static Finding TooBig(ExcelLimits limits) => Unreadable(
+        $"The file expands to more than {Size(limits.MaxUncompressedBytes)}; a filled-in template is far smaller.",
+        "Upload the template for this cycle with only its values filled in: remove other sheets, pictures and objects, then save as 'Excel Workbook (*.xlsx)'.");
+
+    static string Size(long bytes) => bytes >= 1024 * 1024
+        ? (bytes / (1024d * 1024d)).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
+        : Math.Ceiling(bytes / 1024d).ToString(CultureInfo.InvariantCulture) + " KB";
+
+    static Finding Unreadable(string message, string hint) => new(RuleIds.FileUnreadable, Severity.Error, message, hint, Pointer: Workbook);
+
+    enum CellKind
+    {
+        Number,
+        Text,
+        Error,
+        Boolean,
+        Other,
+    }
+
+    /// <summary>A cell's stored text and kind; <see cref="Formula"/> is set when the cell holds a formula.</summary>
+    sealed record CellContent(string Reference, CellKind Kind, string? Text, string? Formula);
+
+    /// <summary>The cells of columns A to E of one row (null where the row has none).</summary>
+    sealed class RowContent(int number)
+    {
+        public int Number { get; } = number;
+
+        public CellContent?[] Cells { get; } = new CellContent?[PreviousValueColumn];
+
+        public CellContent? A => Cells[CodeColumn - 1];
+
+        public CellContent? B => Cells[1];
+
+        public CellContent? D => Cells[ValueColumn - 1];
+
+        public CellContent? E => Cells[PreviousValueColumn - 1];
+    }
+}

@@ -1,0 +1,366 @@
+using System.Globalization;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Pmm.Core.Catalogue;
+
+namespace Pmm.Core.Submissions.Excel;
+
+/// <summary>What the hidden sheet "Meta" of a template says the file was made for.</summary>
+public sealed record ExcelTemplateInfo(string CycleId, int ReportingYear, string MemberCode, string MemberName, string CatalogueVersion);
+
+/// <summary>
+/// Builds the Excel (.xlsx) template a Member fills in: a sheet "Instructions", a protected sheet "Data"
+/// with one row per catalogue data item (columns: item code, label, unit, year T, year T-1, comment;
+/// only the value and comment cells can be typed in), and a hidden sheet "Meta" naming the cycle, year,
+/// Member and catalogue version the file was made for.
+/// </summary>
+public static class ExcelTemplate
+{
+    public const string InstructionsSheet = "Instructions";
+    public const string DataSheet = "Data";
+    public const string MetaSheet = "Meta";
+
+    public const string CodeHeader = "Item code";
+    public const string LabelHeader = "Data item";
+    public const string UnitHeader = "Unit";
+    public const string CommentHeader = "Comment";
+    public const string RequiredSuffix = " (required)";
+
+    /// <summary>Keys of the hidden sheet "Meta" (column A), with their values in column B.</summary>
+    public const string MetaCycleId = "cycleId";
+    public const string MetaReportingYear = "reportingYear";
+    public const string MetaMemberCode = "memberCode";
+    public const string MetaMemberName = "memberName";
+    public const string MetaCatalogueVersion = "catalogueVersion";
+    public const string MetaTemplateVersion = "templateVersion";
+
+    /// <summary>Raised when the layout of the template changes in a way a reader must know about.</summary>
+    public const string TemplateVersion = "1";
+
+    // Cell formats (indexes into the stylesheet's cellXfs below).
+    const uint StyleHeader = 1;
+    const uint StyleInput = 2;
+    const uint StyleNotAsked = 3;
+    const uint StyleLabel = 4;
+    const uint StyleBordered = 5;
+    const uint StyleComment = 6;
+    const uint StyleTitle = 7;
+    const uint StyleBold = 8;
+    const uint StyleWrap = 9;
+
+    /// <summary>The template for one Member and cycle, as the bytes of an .xlsx file.</summary>
+    public static byte[] Create(KpiCatalogue catalogue, string cycleId, int reportingYear, string memberCode, string memberName)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cycleId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(memberCode);
+        ArgumentOutOfRangeException.ThrowIfLessThan(reportingYear, 1001);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(reportingYear, 9999);
+        memberName ??= memberCode;
+
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, SpreadsheetDocumentType.Workbook))
+        {
+            var workbookPart = document.AddWorkbookPart();
+            var strings = new StringTable();
+            workbookPart.AddNewPart<WorkbookStylesPart>().Stylesheet = Styles();
+
+            var sheets = new Sheets();
+            AddSheet(workbookPart, sheets, 1, InstructionsSheet, Instructions(strings, catalogue, cycleId, reportingYear, memberCode, memberName), null);
+            AddSheet(workbookPart, sheets, 2, DataSheet, Data(strings, catalogue, reportingYear), null);
+            AddSheet(workbookPart, sheets, 3, MetaSheet, Meta(strings, catalogue, cycleId, reportingYear, memberCode, memberName), SheetStateValues.VeryHidden);
+
+            workbookPart.AddNewPart<SharedStringTablePart>().SharedStringTable = strings.ToTable();
+            workbookPart.Workbook = new Workbook(
+                new BookViews(new WorkbookView { ActiveTab = 0U }),
+                sheets);
+        }
+
+        return stream.ToArray();
+    }
+
+    static void AddSheet(WorkbookPart workbookPart, Sheets sheets, uint id, string name, Worksheet worksheet, SheetStateValues? state)
+    {
+        var part = workbookPart.AddNewPart<WorksheetPart>();
+        part.Worksheet = worksheet;
+        var sheet = new Sheet { Id = workbookPart.GetIdOfPart(part), SheetId = id, Name = name };
+        if (state is { } s)
+        {
+            sheet.State = s;
+        }
+
+        sheets.Append(sheet);
+    }
+
+    static Worksheet Instructions(StringTable strings, KpiCatalogue catalogue, string cycleId, int year, string memberCode, string memberName)
+    {
+        var t = year.ToString(CultureInfo.InvariantCulture);
+        var t1 = (year - 1).ToString(CultureInfo.InvariantCulture);
+        (string Text, uint Style)[] lines =
+        [
+            ("WCO Performance Measurement Mechanism (PMM): data collection", StyleTitle),
+            ($"Cycle: {cycleId}", 0),
+            ($"Reporting year (T): {t}", 0),
+            ($"Member: {memberName} ({memberCode})", 0),
+            ($"Catalogue version: {catalogue.Version}", 0),
+            ("", 0),
+            ("How to fill in", StyleBold),
+            ($"1. Go to the sheet '{DataSheet}'. There is one row per data item: write its value for {t} in column D ({t}).", StyleWrap),
+            ("2. Write numbers only: no units, words (such as 'n/a'), or formulas. Type the number as you normally do in Excel; do not add thousands separators by hand.", StyleWrap),
+            ($"3. Column E ({t1}) is asked only for some items: fill it where the cell is white; grey cells are not asked.", StyleWrap),
+            ($"4. Leave a cell empty if you have no value. Items marked '{RequiredSuffix.Trim()}' must be given.", StyleWrap),
+            ($"5. Column F ({CommentHeader}) is for your remarks; it is optional.", StyleWrap),
+            ("6. Do not change the header row (row 1) or the item codes in column A, and do not add, move or delete rows. The sheet is protected so that only the cells to fill in can be changed.", StyleWrap),
+            ($"7. Save the file as 'Excel Workbook (*.xlsx)' and upload it for cycle {cycleId}.", StyleWrap),
+        ];
+
+        var data = new SheetData();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var row = new Row { RowIndex = (uint)(i + 1) };
+            if (lines[i].Text.Length > 0)
+            {
+                row.Append(strings.Cell($"A{i + 1}", lines[i].Text, lines[i].Style));
+            }
+
+            data.Append(row);
+        }
+
+        return new Worksheet(
+            new SheetViews(new SheetView { WorkbookViewId = 0U, TabSelected = true, ShowGridLines = false }),
+            new SheetFormatProperties { DefaultRowHeight = 15D },
+            new Columns(new Column { Min = 1U, Max = 1U, Width = 110D, CustomWidth = true }),
+            data,
+            new PageMargins { Left = 0.7D, Right = 0.7D, Top = 0.75D, Bottom = 0.75D, Header = 0.3D, Footer = 0.3D });
+    }
+
+    static Worksheet Data(StringTable strings, KpiCatalogue catalogue, int year)
+    {
+        var t = year.ToString(CultureInfo.InvariantCulture);
+        var t1 = (year - 1).ToString(CultureInfo.InvariantCulture);
+        var data = new SheetData();
+        data.Append(new Row(
+            strings.Cell("A1", CodeHeader, StyleHeader),
+            strings.Cell("B1", LabelHeader, StyleHeader),
+            strings.Cell("C1", UnitHeader, StyleHeader),
+            strings.Cell("D1", t, StyleHeader),
+            strings.Cell("E1", t1, StyleHeader),
+            strings.Cell("F1", CommentHeader, StyleHeader))
+        { RowIndex = 1U });
+
+        var validations = new DataValidations();
+        var r = 2;
+        foreach (var item in catalogue.Items)
+        {
+            data.Append(new Row(
+                strings.Cell($"A{r}", item.Code, StyleBordered),
+                strings.Cell($"B{r}", item.Required ? item.Label + RequiredSuffix : item.Label, StyleLabel),
+                strings.Cell($"C{r}", item.Unit, StyleBordered),
+                new Cell { CellReference = $"D{r}", StyleIndex = StyleInput },
+                new Cell { CellReference = $"E{r}", StyleIndex = item.PreviousYear ? StyleInput : StyleNotAsked },
+                new Cell { CellReference = $"F{r}", StyleIndex = StyleComment })
+            { RowIndex = (uint)r });
+            validations.Append(Validation(item, item.PreviousYear ? $"D{r} E{r}" : $"D{r}"));
+            r++;
+        }
+
+        validations.Count = (uint)catalogue.Items.Count;
+        var worksheet = new Worksheet(
+            new SheetViews(new SheetView(
+                new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "D2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "D2" } })
+            { WorkbookViewId = 0U }),
+            new SheetFormatProperties { DefaultRowHeight = 15D },
+            new Columns(
+                new Column { Min = 1U, Max = 1U, Width = 22D, CustomWidth = true },
+                new Column { Min = 2U, Max = 2U, Width = 55D, CustomWidth = true },
+                new Column { Min = 3U, Max = 3U, Width = 16D, CustomWidth = true },
+                new Column { Min = 4U, Max = 5U, Width = 18D, CustomWidth = true },
+                new Column { Min = 6U, Max = 6U, Width = 45D, CustomWidth = true }),
+            data,
+            // Protected without a password: it guards against slips, not against a determined user; the reader checks the header anyway.
+            new SheetProtection { Sheet = true, Objects = true, Scenarios = true, FormatColumns = false, FormatRows = false });
+        if (catalogue.Items.Count > 0)
+        {
+            worksheet.Append(validations);
+        }
+
+        worksheet.Append(new PageMargins { Left = 0.7D, Right = 0.7D, Top = 0.75D, Bottom = 0.75D, Header = 0.3D, Footer = 0.3D });
+        return worksheet;
+    }
+
+    /// <summary>Excel refuses what is not a number of the item's kind and range, with a message saying what is expected.</summary>
+    static DataValidation Validation(DataItem item, string cells)
+    {
+        var kind = item.Integer ? "a whole number" : "a number";
+        var unit = string.IsNullOrWhiteSpace(item.Unit) ? "" : $", in {item.Unit}";
+        var validation = new DataValidation
+        {
+            Type = item.Integer ? DataValidationValues.Whole : DataValidationValues.Decimal,
+            AllowBlank = true,
+            ShowErrorMessage = true,
+            ShowInputMessage = true,
+            ErrorStyle = DataValidationErrorStyleValues.Stop,
+            ErrorTitle = "Not a valid value",
+            PromptTitle = Truncate(item.Code, 32),
+            SequenceOfReferences = new ListValue<StringValue> { InnerText = cells },
+        };
+
+        string range;
+        switch (item.Min, item.Max)
+        {
+            case ({ } min, { } max):
+                validation.Operator = DataValidationOperatorValues.Between;
+                validation.Append(new Formula1(Number(min)), new Formula2(Number(max)));
+                range = $"between {Number(min)} and {Number(max)}";
+                break;
+            case ({ } min, null):
+                validation.Operator = DataValidationOperatorValues.GreaterThanOrEqual;
+                validation.Append(new Formula1(Number(min)));
+                range = min == 0 ? "zero or more" : $"{Number(min)} or more";
+                break;
+            case (null, { } max):
+                validation.Operator = DataValidationOperatorValues.LessThanOrEqual;
+                validation.Append(new Formula1(Number(max)));
+                range = $"{Number(max)} or less";
+                break;
+            default:
+                // No bounds: still refuse text, with the widest range Excel accepts.
+                validation.Operator = DataValidationOperatorValues.Between;
+                validation.Append(new Formula1("-9.99E+307"), new Formula2("9.99E+307"));
+                range = "";
+                break;
+        }
+
+        var expected = range.Length == 0 ? kind : $"{kind}, {range}";
+        validation.Error = Truncate($"{item.Code} must be {expected}{unit}. Type the number only, or leave the cell empty if you have no value.", 255);
+        validation.Prompt = Truncate($"{Capitalized(expected)}{unit}.", 255);
+        return validation;
+    }
+
+    static Worksheet Meta(StringTable strings, KpiCatalogue catalogue, string cycleId, int year, string memberCode, string memberName)
+    {
+        (string Key, string Value)[] entries =
+        [
+            (MetaCycleId, cycleId),
+            (MetaReportingYear, year.ToString(CultureInfo.InvariantCulture)),
+            (MetaMemberCode, memberCode),
+            (MetaMemberName, memberName),
+            (MetaCatalogueVersion, catalogue.Version),
+            (MetaTemplateVersion, TemplateVersion),
+        ];
+        var data = new SheetData();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var r = i + 1;
+            data.Append(new Row(strings.Cell($"A{r}", entries[i].Key, 0), strings.Cell($"B{r}", entries[i].Value, 0)) { RowIndex = (uint)r });
+        }
+
+        return new Worksheet(
+            new SheetViews(new SheetView { WorkbookViewId = 0U }),
+            new SheetFormatProperties { DefaultRowHeight = 15D },
+            data,
+            new SheetProtection { Sheet = true, Objects = true, Scenarios = true },
+            new PageMargins { Left = 0.7D, Right = 0.7D, Top = 0.75D, Bottom = 0.75D, Header = 0.3D, Footer = 0.3D });
+    }
+
+    static Stylesheet Styles()
+    {
+        static Border Thin() => new(
+            new LeftBorder(new Color { Rgb = "FFBFBFBF" }) { Style = BorderStyleValues.Thin },
+            new RightBorder(new Color { Rgb = "FFBFBFBF" }) { Style = BorderStyleValues.Thin },
+            new TopBorder(new Color { Rgb = "FFBFBFBF" }) { Style = BorderStyleValues.Thin },
+            new BottomBorder(new Color { Rgb = "FFBFBFBF" }) { Style = BorderStyleValues.Thin },
+            new DiagonalBorder());
+
+        static Fill Solid(string rgb) => new(new PatternFill(new ForegroundColor { Rgb = rgb }, new BackgroundColor { Indexed = 64U }) { PatternType = PatternValues.Solid });
+
+        static CellFormat Format(uint font, uint fill, uint border, bool locked, bool wrap)
+        {
+            var format = new CellFormat
+            {
+                NumberFormatId = 0U,
+                FontId = font,
+                FillId = fill,
+                BorderId = border,
+                FormatId = 0U,
+                ApplyFont = font != 0,
+                ApplyFill = fill != 0,
+                ApplyBorder = border != 0,
+            };
+            if (wrap)
+            {
+                format.ApplyAlignment = true;
+                format.Append(new Alignment { WrapText = true, Vertical = VerticalAlignmentValues.Top });
+            }
+
+            if (!locked)
+            {
+                format.ApplyProtection = true;
+                format.Append(new Protection { Locked = false });
+            }
+
+            return format;
+        }
+
+        return new Stylesheet(
+            new Fonts(
+                new Font(new FontSize { Val = 11D }, new FontName { Val = "Calibri" }, new FontFamilyNumbering { Val = 2 }),
+                new Font(new Bold(), new FontSize { Val = 11D }, new FontName { Val = "Calibri" }, new FontFamilyNumbering { Val = 2 }),
+                new Font(new Bold(), new FontSize { Val = 14D }, new FontName { Val = "Calibri" }, new FontFamilyNumbering { Val = 2 }))
+            { Count = 3U },
+            new Fills(
+                new Fill(new PatternFill { PatternType = PatternValues.None }),
+                new Fill(new PatternFill { PatternType = PatternValues.Gray125 }),
+                Solid("FFD9D9D9"),
+                Solid("FFDDEBF7"))
+            { Count = 4U },
+            new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder()), Thin()) { Count = 2U },
+            new CellStyleFormats(new CellFormat { NumberFormatId = 0U, FontId = 0U, FillId = 0U, BorderId = 0U }) { Count = 1U },
+            new CellFormats(
+                new CellFormat { NumberFormatId = 0U, FontId = 0U, FillId = 0U, BorderId = 0U, FormatId = 0U },
+                Format(font: 1, fill: 3, border: 1, locked: true, wrap: true), // StyleHeader
+                Format(font: 0, fill: 0, border: 1, locked: false, wrap: false), // StyleInput
+                Format(font: 0, fill: 2, border: 1, locked: true, wrap: false), // StyleNotAsked
+                Format(font: 0, fill: 0, border: 1, locked: true, wrap: true), // StyleLabel
+                Format(font: 0, fill: 0, border: 1, locked: true, wrap: false), // StyleBordered
+                Format(font: 0, fill: 0, border: 1, locked: false, wrap: true), // StyleComment
+                Format(font: 2, fill: 0, border: 0, locked: true, wrap: false), // StyleTitle
+                Format(font: 1, fill: 0, border: 0, locked: true, wrap: false), // StyleBold
+                Format(font: 0, fill: 0, border: 0, locked: true, wrap: true)) // StyleWrap
+            { Count = 10U },
+            new CellStyles(new CellStyle { Name = "Normal", FormatId = 0U, BuiltinId = 0U }) { Count = 1U });
+    }
+
+    static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+
+    static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>The workbook's shared strings, each stored once.</summary>
+    sealed class StringTable
+    {
+        readonly Dictionary<string, int> indexes = new(StringComparer.Ordinal);
+        readonly List<string> texts = [];
+
+        public Cell Cell(string reference, string text, uint style)
+        {
+            if (!indexes.TryGetValue(text, out var index))
+            {
+                index = texts.Count;
+                indexes.Add(text, index);
+                texts.Add(text);
+            }
+
+            return new Cell { CellReference = reference, DataType = CellValues.SharedString, CellValue = new CellValue(index), StyleIndex = style };
+        }
+
+        public SharedStringTable ToTable() => new(texts.Select(t => new SharedStringItem(new Text(t) { Space = t.Trim().Length == t.Length ? null : SpaceProcessingModeValues.Preserve })))
+        {
+            Count = (uint)texts.Count,
+            UniqueCount = (uint)texts.Count,
+        };
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Submissions;
+using Pmm.Functions.Auth;
+
+namespace Pmm.IntegrationTests;
+
+/// <summary>The Excel path as an NCP uses it: download the template, fill it in, upload it.</summary>
+[Collection(LocalHostFixture.Collection)]
+public class ExcelRoundTripTests(LocalHostFixture app)
+{
+    const int Year = 2025;
+
+    // Template → filled by code → uploaded → accepted; the same data as CSV is then the same submission.
+    [Fact]
+    public async Task Template_FilledAndUploaded_AcceptedAndSameAsCsv()
+    {
+        var cycleId = TestStorage.Unique("xl");
+        await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        var member = app.Token(AppRoles.Member, "CIV");
+
+        var download = await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/members/CIV/template", member);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(SubmissionFormats.Xlsx, download.Content.Headers.ContentType?.MediaType);
+        var filled = Fill(await download.Content.ReadAsByteArrayAsync(), new() { [("DECL_TOTAL", Year)] = 1000, [("DECL_ELECTRONIC", Year)] = 980, [("AEO_COUNT", Year)] = 110, [("AEO_COUNT", Year - 1)] = 100, [("TRADE_VALUE", Year)] = 1000000 });
+
+        var upload = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/CIV/submissions", member, Xlsx(filled));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var verdict = await LocalHostFixture.PollAsync(app.Http, upload.Headers.Location!.ToString().TrimStart('/'), member, s => s.GetProperty("status").GetString() is "accepted" or "rejected");
+        Assert.Equal("accepted", verdict.GetProperty("status").GetString());
+        Assert.StartsWith("Excel", verdict.GetProperty("format").GetString(), StringComparison.Ordinal);
+        Assert.Equal(98m, verdict.GetProperty("kpiValues").GetProperty("TF-01").GetDecimal());
+
+        var asCsv = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/CIV/submissions", member, LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 1000, 980)));
+        Assert.Equal(HttpStatusCode.OK, asCsv.StatusCode);
+        Assert.Equal(verdict.GetProperty("submissionId").GetString(), (await asCsv.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("submissionId").GetString());
+    }
+
+    // A bad cell is pointed at as Sheet!Cell; another Member's template is refused before validation.
+    [Fact]
+    public async Task Template_BadCellOrOtherMember_Pointed()
+    {
+        var cycleId = TestStorage.Unique("xl");
+        await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        var member = app.Token(AppRoles.Member, "NGA");
+        var template = await (await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/members/NGA/template", member)).Content.ReadAsByteArrayAsync();
+        var filled = Fill(template, new() { [("DECL_TOTAL", Year)] = 1000, [("DECL_ELECTRONIC", Year)] = 1500, [("AEO_COUNT", Year)] = 110, [("AEO_COUNT", Year - 1)] = 100, [("TRADE_VALUE", Year)] = 1000000 });
+
+        var check = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/NGA/validate", member, Xlsx(filled));
+        var finding = Assert.Single((await check.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("findings").EnumerateArray());
+        Assert.Equal(("PMM-RULE-001", $"Data!D{Row("DECL_ELECTRONIC")}"), (finding.GetProperty("ruleId").GetString(), finding.GetProperty("pointer").GetString()));
+
+        var asOther = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/SEN/submissions", app.Token(AppRoles.Member, "SEN"), Xlsx(filled));
+        Assert.Equal(HttpStatusCode.BadRequest, asOther.StatusCode);
+        Assert.Equal("PMM-REQ-006", (await asOther.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+
+    static ByteArrayContent Xlsx(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(SubmissionFormats.Xlsx);
+        return content;
+    }
+
+    static int Row(string itemCode) => KpiCatalogue.LoadEmbedded().Items.Select(i => i.Code).ToList().IndexOf(itemCode) + 2;
+
+    /// <summary>Types numbers into the template's value cells (column D for T, E for T-1), as a person would.</summary>
+    static byte[] Fill(byte[] template, Dictionary<(string Item, int Year), decimal> values)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(template);
+        using (var document = SpreadsheetDocument.Open(stream, true))
+        {
+            var workbook = document.WorkbookPart!;
+            var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == "Data");
+            var part = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            foreach (var ((item, year), value) in values)
+            {
+                var reference = (year == Year ? "D" : "E") + Row(item).ToString(CultureInfo.InvariantCulture);
+                var cell = part.Worksheet!.Descendants<Cell>().Single(c => c.CellReference == reference);
+                cell.DataType = null;
+                cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            part.Worksheet.Save();
+        }
+
+        return stream.ToArray();
+    }
+}
