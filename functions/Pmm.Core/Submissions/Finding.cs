@@ -37,5 +37,6 @@ public static class RuleIds
     public const string NotANumber = "PMM-VALUE-001";
     public const string OutOfBounds = "PMM-VALUE-002";
     public const string NotAnInteger = "PMM-VALUE-003";
+    public const string PeerOutlier = "PMM-PLAUS-001";
     public const string SystemError = "PMM-SYS-001";
 }

@@ -26,7 +26,8 @@ public sealed record ValidationResult(
 /// </summary>
 public sealed class SubmissionValidator(KpiCatalogue catalogue)
 {
-    public ValidationResult Validate(ParsedSubmission parsed, int reportingYear)
+    /// <param name="peers">Other Members' accepted KPI values in the cycle, for the robust outlier warning; none skips it.</param>
+    public ValidationResult Validate(ParsedSubmission parsed, int reportingYear, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peers = null)
     {
         var findings = new List<Finding>(parsed.Findings);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
@@ -91,12 +92,18 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         }
 
         findings.AddRange(CheckRules(accepted, pointers, reportingYear));
-        var status = findings.Any(f => f.Severity == Severity.Error) ? ValidationStatus.Rejected
-            : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
-            : ValidationStatus.Accepted;
-        var kpis = status == ValidationStatus.Rejected
+        var rejected = findings.Any(f => f.Severity == Severity.Error);
+        var kpis = rejected
             ? new Dictionary<string, decimal>()
             : KpiCalculator.Compute(catalogue, accepted, reportingYear);
+        if (!rejected && peers is { Count: > 0 })
+        {
+            findings.AddRange(PeerComparison.Check(catalogue, kpis, peers));
+        }
+
+        var status = rejected ? ValidationStatus.Rejected
+            : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
+            : ValidationStatus.Accepted;
         return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format);
     }
 

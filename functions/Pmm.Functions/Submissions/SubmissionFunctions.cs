@@ -102,7 +102,7 @@ public sealed class SubmissionFunctions(
         }
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
-        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear);
+        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, cancellationToken));
         return new OkObjectResult(new
         {
             cycleId,
@@ -227,7 +227,7 @@ public sealed class SubmissionFunctions(
         await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
         var bytes = await submissions.ReadOriginalAsync(record);
         var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream());
-        var result = validator.Validate(parsed, cycle.ReportingYear);
+        var result = validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode));
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
             result.Status,
@@ -324,6 +324,10 @@ public sealed class SubmissionFunctions(
         await submissions.SaveResultAsync(record, new ValidationResult(ValidationStatus.Rejected, [finding], new Dictionary<string, decimal>(), 0));
         await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow());
     }
+
+    /// <summary>Other Members' current accepted KPI values in the cycle (for the outlier warning).</summary>
+    async Task<IReadOnlyList<IReadOnlyDictionary<string, decimal>>> PeersAsync(string cycleId, string memberCode, CancellationToken cancellationToken = default) =>
+        [.. (await current.ListAsync(cycleId, cancellationToken)).Where(m => m.MemberCode != memberCode).Select(m => m.Values)];
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;

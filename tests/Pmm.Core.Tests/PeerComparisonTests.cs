@@ -1,0 +1,46 @@
+using Pmm.Core.Catalogue;
+using Pmm.Core.Submissions;
+
+namespace Pmm.Core.Tests;
+
+public class PeerComparisonTests
+{
+    static readonly KpiCatalogue Catalogue = KpiCatalogue.LoadEmbedded();
+
+    static IReadOnlyList<IReadOnlyDictionary<string, decimal>> Peers(params decimal[] tf01) =>
+        [.. tf01.Select(v => (IReadOnlyDictionary<string, decimal>)new Dictionary<string, decimal> { ["TF-01"] = v })];
+
+    static Dictionary<string, decimal> Own(decimal tf01) => new() { ["TF-01"] = tf01 };
+
+    // Skewed data clustered near 100 %: a value of 40 % stands out; 96 % does not.
+    [Fact]
+    public void Check_FarFromSkewedPeers_Warning()
+    {
+        var peers = Peers(97.5m, 98.1m, 99.0m, 98.6m, 96.9m, 99.4m, 92.0m);
+
+        var finding = Assert.Single(PeerComparison.Check(Catalogue, Own(40m), peers));
+        Assert.Equal((RuleIds.PeerOutlier, Severity.Warning, "TF-01"), (finding.RuleId, finding.Severity, finding.ItemCode));
+        Assert.Empty(PeerComparison.Check(Catalogue, Own(96m), peers));
+    }
+
+    // Too few peers, or peers that all agree (MAD 0), give no verdict rather than a false alarm.
+    [Fact]
+    public void Check_FewOrIdenticalPeers_NoWarning()
+    {
+        Assert.Empty(PeerComparison.Check(Catalogue, Own(10m), Peers(98m, 99m, 97m, 98.5m)));
+        Assert.Empty(PeerComparison.Check(Catalogue, Own(10m), Peers(100m, 100m, 100m, 100m, 100m, 100m)));
+    }
+
+    // Through the validator: the outlier is a warning, so the submission is accepted with warnings and keeps its KPIs.
+    [Fact]
+    public void Validate_WithOutlierAgainstPeers_AcceptedWithWarnings()
+    {
+        var csv = TestData.ValidCsv().Replace("DECL_ELECTRONIC,2025,985", "DECL_ELECTRONIC,2025,400", StringComparison.Ordinal);
+
+        var result = new SubmissionValidator(Catalogue).Validate(TestData.Read(csv), TestData.Year, Peers(97.5m, 98.1m, 99.0m, 98.6m, 96.9m, 99.4m));
+
+        Assert.Equal(ValidationStatus.AcceptedWithWarnings, result.Status);
+        Assert.Equal(RuleIds.PeerOutlier, Assert.Single(result.Findings).RuleId);
+        Assert.Equal(40m, result.KpiValues["TF-01"]);
+    }
+}
