@@ -76,12 +76,20 @@ static class Demo
         var table = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
         output.WriteLine($"   status={table.GetProperty("status").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
         output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-6} {"n",3} {"mean",10} {"median",10}");
+        var suppressed = 0;
         foreach (var row in table.GetProperty("rows").EnumerateArray())
         {
-            var suppressed = row.GetProperty("suppressed").GetBoolean();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {row.GetProperty("kpiCode").GetString(),-6} {row.GetProperty("scope").GetString(),-7} {row.GetProperty("group").GetString(),-6} {row.GetProperty("n").GetInt32(),3} {(suppressed ? "suppressed" : row.GetProperty("mean").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)),10} {(suppressed ? "" : row.GetProperty("median").GetDouble().ToString("0.00", CultureInfo.InvariantCulture)),10}"));
+            if (row.GetProperty("suppressed").GetBoolean())
+            {
+                // Groups under the publication threshold carry n only; list them as a count to keep the table readable.
+                suppressed++;
+                continue;
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {row.GetProperty("kpiCode").GetString(),-6} {row.GetProperty("scope").GetString(),-7} {row.GetProperty("group").GetString(),-6} {row.GetProperty("n").GetInt32(),3} {row.GetProperty("mean").GetDouble(),10:0.00} {row.GetProperty("median").GetDouble(),10:0.00}"));
         }
 
+        output.WriteLine($"   ({suppressed} KPI/group rows suppressed: fewer Members than the publication threshold reported)");
         return cycleStatus == "closed" ? 0 : 1;
     }
 

@@ -89,6 +89,16 @@ public sealed class UploadOptions
 
     [Range(1, 256 * 1024 * 1024)]
     public long MaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Largest total an Excel upload may expand to (its zip entries' declared sizes); refused unopened above it.</summary>
+    [Range(1, 1024L * 1024 * 1024)]
+    public long ExcelMaxUncompressedBytes { get; set; } = 50 * 1024 * 1024;
+
+    /// <summary>Most zip entries an Excel upload may have.</summary>
+    [Range(1, 100_000)]
+    public int ExcelMaxEntries { get; set; } = 1000;
+
+    public Pmm.Core.Submissions.Excel.ExcelLimits ExcelLimits => new(ExcelMaxUncompressedBytes, ExcelMaxEntries);
 }
 
 /// <summary>App settings that bindings read by name (<c>%NAME%</c>); one place for the names.</summary>

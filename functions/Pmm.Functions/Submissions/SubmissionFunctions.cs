@@ -57,7 +57,7 @@ public sealed class SubmissionFunctions(
         }
 
         var (content, contentType, now) = upload;
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false)), content);
+        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content);
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
             // Idempotent resubmission: the same bytes return the existing version instead of a new one.
@@ -102,7 +102,7 @@ public sealed class SubmissionFunctions(
         }
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
-        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false)), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, cancellationToken));
+        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, cancellationToken));
         return new OkObjectResult(new
         {
             cycleId,
@@ -226,7 +226,7 @@ public sealed class SubmissionFunctions(
             ?? throw new InvalidOperationException($"Cycle {submission.CycleId} has no record.");
         await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
         var bytes = await submissions.ReadOriginalAsync(record);
-        var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream());
+        var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream(), uploads.Value.ExcelLimits);
         var result = validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode));
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
@@ -298,7 +298,7 @@ public sealed class SubmissionFunctions(
         }
 
         if (contentType == SubmissionFormats.Xlsx
-            && ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(content, writable: false), new ExcelLimits()) is { } template
+            && ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(content, writable: false), uploads.Value.ExcelLimits) is { } template
             && (template.CycleId != cycleId || template.MemberCode != memberCode))
         {
             return (default, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
