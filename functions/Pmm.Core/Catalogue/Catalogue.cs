@@ -23,7 +23,12 @@ public sealed record KpiFormula(
     string? Item,
     decimal? Scale);
 
-/// <summary>A key performance indicator, computed from a Member's data items.</summary>
+/// <summary>
+/// A key performance indicator, computed from a Member's data items. Once loaded, <see cref="Dimension"/> is the
+/// name of the dimension of the KPI's <see cref="Outcome"/> (catalogues without outcomes keep the text they give),
+/// and <see cref="Disclosure"/> is the KPI's default disclosure level (the most restrictive level when the file
+/// gives none; null only in catalogues without disclosure levels).
+/// </summary>
 public sealed record Kpi(
     string Code,
     string Name,
@@ -31,7 +36,16 @@ public sealed record Kpi(
     KpiFormula Formula,
     string Unit,
     string Direction,
-    string Provenance);
+    string Provenance,
+    string? Outcome = null,
+    string? Disclosure = null,
+    string Benchmark = KpiBenchmarkKinds.MeanMedian);
+
+/// <summary>One of the PMM's dimensions of Customs performance (e.g. Revenue Collection).</summary>
+public sealed record Dimension(string Code, string Name);
+
+/// <summary>An expected outcome within a dimension; every KPI measures one outcome. <see cref="Dimension"/> is a dimension code.</summary>
+public sealed record Outcome(string Code, string Name, string Dimension);
 
 /// <summary>
 /// A cross-item check, as data: <c>partOfTotal</c> (part ≤ total for year T) or <c>yearOnYear</c> (T and T-1
@@ -55,9 +69,19 @@ public sealed class KpiCatalogue
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
 
-    KpiCatalogue(string version, IReadOnlyList<DataItem> items, IReadOnlyList<Kpi> kpis, IReadOnlyList<CatalogueRule> rules)
+    KpiCatalogue(
+        string version,
+        IReadOnlyList<Dimension> dimensions,
+        IReadOnlyList<Outcome> outcomes,
+        IReadOnlyList<string> disclosureLevels,
+        IReadOnlyList<DataItem> items,
+        IReadOnlyList<Kpi> kpis,
+        IReadOnlyList<CatalogueRule> rules)
     {
         Version = version;
+        Dimensions = dimensions;
+        Outcomes = outcomes;
+        DisclosureLevels = disclosureLevels;
         Items = items;
         Kpis = kpis;
         Rules = rules;
@@ -65,6 +89,15 @@ public sealed class KpiCatalogue
     }
 
     public string Version { get; }
+
+    /// <summary>The dimensions of Customs performance, in catalogue order.</summary>
+    public IReadOnlyList<Dimension> Dimensions { get; }
+
+    /// <summary>The expected outcomes, each in one of <see cref="Dimensions"/>.</summary>
+    public IReadOnlyList<Outcome> Outcomes { get; }
+
+    /// <summary>The disclosure levels a Member may choose for a KPI, most open first (e.g. public, wco, restricted).</summary>
+    public IReadOnlyList<string> DisclosureLevels { get; }
 
     public IReadOnlyList<DataItem> Items { get; }
 
@@ -97,6 +130,9 @@ public sealed class KpiCatalogue
 
         var items = doc.DataItems ?? [];
         var kpis = doc.Kpis ?? [];
+        var dimensions = LoadDimensions(doc.Dimensions ?? [], source);
+        var outcomes = LoadOutcomes(doc.Outcomes ?? [], dimensions, source);
+        var levels = LoadDisclosureLevels(doc.DisclosureLevels ?? [], source);
         var seenItems = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < items.Count; i++)
         {
@@ -123,6 +159,11 @@ public sealed class KpiCatalogue
             if (kpi.Provenance is not ("sourced" or "illustrative"))
             {
                 throw new CatalogueException($"{source}: KPI '{kpi.Code}' has provenance '{kpi.Provenance}'; expected 'sourced' or 'illustrative'.");
+            }
+
+            if (kpi.Benchmark is not KpiBenchmarkKinds.MeanMedian)
+            {
+                throw new CatalogueException($"{source}: KPI '{kpi.Code}' has benchmark '{kpi.Benchmark}'; expected '{KpiBenchmarkKinds.MeanMedian}'.");
             }
 
             foreach (var reference in FormulaReferences(kpi))
@@ -184,13 +225,116 @@ public sealed class KpiCatalogue
             }
         }
 
-        return new KpiCatalogue(doc.Version, items, kpis, rules);
+        var resolved = kpis.Select(k => Resolve(k, dimensions, outcomes, levels, source)).ToList();
+        return new KpiCatalogue(doc.Version, doc.Dimensions ?? [], [.. (doc.Outcomes ?? []).Select(o => outcomes[o.Code])], levels, items, resolved, rules);
+    }
+
+    static Dictionary<string, Dimension> LoadDimensions(List<Dimension> dimensions, string source)
+    {
+        var byCode = new Dictionary<string, Dimension>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < dimensions.Count; i++)
+        {
+            var dimension = dimensions[i];
+            if (string.IsNullOrWhiteSpace(dimension.Code) || string.IsNullOrWhiteSpace(dimension.Name) || !byCode.TryAdd(dimension.Code, dimension))
+            {
+                throw new CatalogueException($"{source}: dimensions[{i}] has an empty name or an empty or duplicate code '{dimension.Code}'.");
+            }
+        }
+
+        return byCode;
+    }
+
+    static Dictionary<string, Outcome> LoadOutcomes(List<Outcome> outcomes, Dictionary<string, Dimension> dimensions, string source)
+    {
+        var byCode = new Dictionary<string, Outcome>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            if (string.IsNullOrWhiteSpace(outcome.Code) || string.IsNullOrWhiteSpace(outcome.Name) || byCode.ContainsKey(outcome.Code))
+            {
+                throw new CatalogueException($"{source}: outcomes[{i}] has an empty name or an empty or duplicate code '{outcome.Code}'.");
+            }
+
+            if (outcome.Dimension is null || !dimensions.TryGetValue(outcome.Dimension, out var dimension))
+            {
+                throw new CatalogueException($"{source}: outcome '{outcome.Code}' names unknown dimension '{outcome.Dimension}' (known: {string.Join(", ", dimensions.Keys)}).");
+            }
+
+            byCode[outcome.Code] = outcome with { Dimension = dimension.Code };
+        }
+
+        return byCode;
+    }
+
+    static List<string> LoadDisclosureLevels(List<string> levels, string source)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < levels.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(levels[i]) || !seen.Add(levels[i]))
+            {
+                throw new CatalogueException($"{source}: disclosureLevels[{i}] is empty or repeats '{levels[i]}'.");
+            }
+        }
+
+        return levels;
+    }
+
+    /// <summary>A KPI with its outcome checked, its dimension taken from the outcome and its default disclosure level set.</summary>
+    static Kpi Resolve(Kpi kpi, Dictionary<string, Dimension> dimensions, Dictionary<string, Outcome> outcomes, List<string> levels, string source)
+    {
+        var dimension = kpi.Dimension ?? "";
+        string? outcomeCode = null;
+        if (kpi.Outcome is null)
+        {
+            if (outcomes.Count > 0)
+            {
+                throw new CatalogueException($"{source}: KPI '{kpi.Code}' has no 'outcome'; the catalogue defines outcomes, and every KPI must name one.");
+            }
+        }
+        else
+        {
+            if (!outcomes.TryGetValue(kpi.Outcome, out var outcome))
+            {
+                throw new CatalogueException($"{source}: KPI '{kpi.Code}' names unknown outcome '{kpi.Outcome}'.");
+            }
+
+            var name = dimensions[outcome.Dimension].Name;
+            if (kpi.Dimension is not null && kpi.Dimension != name && kpi.Dimension != outcome.Dimension)
+            {
+                throw new CatalogueException($"{source}: KPI '{kpi.Code}' gives dimension '{kpi.Dimension}', but its outcome '{outcome.Code}' is in '{name}'; leave 'dimension' out, it follows from the outcome.");
+            }
+
+            outcomeCode = outcome.Code;
+            dimension = name;
+        }
+
+        if (kpi.Disclosure is not null && !levels.Contains(kpi.Disclosure, StringComparer.Ordinal))
+        {
+            throw new CatalogueException($"{source}: KPI '{kpi.Code}' has disclosure '{kpi.Disclosure}', which is not one of disclosureLevels ({string.Join(", ", levels)}).");
+        }
+
+        return kpi with { Dimension = dimension, Outcome = outcomeCode, Disclosure = kpi.Disclosure ?? levels.LastOrDefault() };
     }
 
     static IEnumerable<string> FormulaReferences(Kpi kpi) =>
         (kpi.Formula?.Numerator ?? []).Concat(kpi.Formula?.Denominator ?? []).Concat(kpi.Formula?.Item is { } i ? [i] : []);
 
-    sealed record CatalogueDocument(string Version, List<DataItem>? DataItems, List<Kpi>? Kpis, List<CatalogueRule>? Rules);
+    sealed record CatalogueDocument(
+        string Version,
+        List<DataItem>? DataItems,
+        List<Kpi>? Kpis,
+        List<CatalogueRule>? Rules,
+        List<Dimension>? Dimensions = null,
+        List<Outcome>? Outcomes = null,
+        List<string>? DisclosureLevels = null);
+}
+
+/// <summary>How a KPI is benchmarked across Members.</summary>
+public static class KpiBenchmarkKinds
+{
+    /// <summary>Mean and median with the number of respondents, globally and per group.</summary>
+    public const string MeanMedian = "mean-median";
 }
 
 /// <summary>The formula kinds the catalogue may use.</summary>

@@ -2,38 +2,88 @@ using System.Text.Json;
 
 namespace Pmm.Core.Catalogue;
 
-/// <summary>A WCO Member administration and its attributes for a cycle.</summary>
-public sealed record Member(string Code, string Name, string Region);
+/// <summary>
+/// A WCO Member administration and its attributes for a cycle: World Bank income group (null when the World Bank
+/// does not classify it), geography (landlocked) and type of administration (see <see cref="AdministrationTypes"/>).
+/// </summary>
+public sealed record Member(
+    string Code,
+    string Name,
+    string Region,
+    string? IncomeGroup = null,
+    bool Landlocked = false,
+    string AdministrationType = AdministrationTypes.Unknown);
 
 /// <summary>A WCO region.</summary>
 public sealed record Region(string Code, string Name);
 
-/// <summary>Member reference data: who may report and which WCO region each Member belongs to.</summary>
+/// <summary>How a Member's Customs is organised.</summary>
+public static class AdministrationTypes
+{
+    /// <summary>A stand-alone Customs administration.</summary>
+    public const string Customs = "customs";
+
+    /// <summary>Customs is part of a revenue authority that also collects domestic taxes.</summary>
+    public const string RevenueAuthority = "revenue-authority";
+
+    /// <summary>Customs is part of an integrated border agency.</summary>
+    public const string BorderAgency = "border-agency";
+
+    /// <summary>Not verified.</summary>
+    public const string Unknown = "unknown";
+
+    public static IReadOnlyList<string> All { get; } = [Customs, RevenueAuthority, BorderAgency, Unknown];
+}
+
+/// <summary>Member reference data: who may report, and each Member's WCO region and attributes for the cycle.</summary>
 public sealed class MemberDirectory
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    MemberDirectory(IReadOnlyList<Region> regions, IReadOnlyList<Member> members)
+    MemberDirectory(IReadOnlyList<Region> regions, IReadOnlyList<string> incomeGroups, IReadOnlyList<Member> members, string? asOf)
     {
         Regions = regions;
+        IncomeGroups = incomeGroups;
         Members = members;
+        AsOf = asOf;
         ByCode = members.ToDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
     }
 
     public IReadOnlyList<Region> Regions { get; }
 
+    /// <summary>The income groups Members may have, in the file's order (World Bank: low to high).</summary>
+    public IReadOnlyList<string> IncomeGroups { get; }
+
     public IReadOnlyList<Member> Members { get; }
+
+    /// <summary>The month the attributes describe (e.g. <c>2026-11</c>), if the file says.</summary>
+    public string? AsOf { get; }
 
     public IReadOnlyDictionary<string, Member> ByCode { get; }
 
     public static MemberDirectory LoadEmbedded() => Load(ReferenceData.Open("members.json"), "members.json");
 
+    /// <summary>Reads and checks Member reference data; a bad file throws <see cref="CatalogueException"/> naming the Member at fault.</summary>
     public static MemberDirectory Load(Stream json, string source)
     {
-        var doc = JsonSerializer.Deserialize<Document>(json, Json)
-            ?? throw new CatalogueException($"{source}: empty member reference file.");
+        Document? doc;
+        try
+        {
+            doc = JsonSerializer.Deserialize<Document>(json, Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new CatalogueException($"{source}: not valid member reference JSON at {ex.Path} (line {ex.LineNumber + 1}): {ex.Message}");
+        }
+
+        if (doc is null)
+        {
+            throw new CatalogueException($"{source}: empty member reference file.");
+        }
+
         var regions = doc.Regions ?? [];
         var regionCodes = regions.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
+        var incomeGroups = doc.IncomeGroups ?? [];
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var member in doc.Members ?? [])
         {
@@ -46,10 +96,20 @@ public sealed class MemberDirectory
             {
                 throw new CatalogueException($"{source}: member '{member.Code}' names unknown region '{member.Region}'.");
             }
+
+            if (member.IncomeGroup is not null && !incomeGroups.Contains(member.IncomeGroup, StringComparer.Ordinal))
+            {
+                throw new CatalogueException($"{source}: member '{member.Code}' has unknown income group '{member.IncomeGroup}' (expected one of {string.Join(", ", incomeGroups)}, or null when not classified).");
+            }
+
+            if (!AdministrationTypes.All.Contains(member.AdministrationType, StringComparer.Ordinal))
+            {
+                throw new CatalogueException($"{source}: member '{member.Code}' has administration type '{member.AdministrationType}'; expected one of {string.Join(", ", AdministrationTypes.All)}.");
+            }
         }
 
-        return new MemberDirectory(regions, doc.Members ?? []);
+        return new MemberDirectory(regions, incomeGroups, doc.Members ?? [], doc.AsOf);
     }
 
-    sealed record Document(List<Region>? Regions, List<Member>? Members);
+    sealed record Document(List<Region>? Regions, List<Member>? Members, List<string>? IncomeGroups = null, string? AsOf = null);
 }

@@ -1,0 +1,496 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Submissions;
+using Pmm.Core.Submissions.Excel;
+
+namespace Pmm.Core.Tests;
+
+/// <summary>
+/// A corpus of real-world bad (and a few good) submission files in every format, each with the findings
+/// and verdict it must produce, listed in Corpus/manifest.json. Excel files are mostly built here at test
+/// time from the template (entries marked "generated"), so that no large binary is committed.
+/// </summary>
+public class CorpusTests
+{
+    const int ReportingYear = 2025;
+    const string CycleId = "2026-1";
+    const string ManifestFile = "manifest.json";
+
+    static readonly KpiCatalogue Catalogue = KpiCatalogue.LoadEmbedded();
+    static readonly SubmissionValidator Validator = new(Catalogue);
+    static readonly string CorpusDirectory = Path.Combine(AppContext.BaseDirectory, "Corpus");
+
+    static readonly JsonSerializerOptions ManifestOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    static readonly Lazy<IReadOnlyList<CorpusEntry>> LazyManifest = new(() =>
+        JsonSerializer.Deserialize<List<CorpusEntry>>(File.ReadAllText(Path.Combine(CorpusDirectory, ManifestFile)), ManifestOptions)
+        ?? throw new InvalidDataException($"{ManifestFile} is empty."));
+
+    /// <summary>
+    /// The rule ids the corpus must show: every structural rule a file can trigger (PMM-PLAUS-001 needs peers and
+    /// PMM-SYS-001 a server fault, so no file can), and the catalogue's cross-item rules of each kind.
+    /// </summary>
+    static readonly string[] FileRuleIds =
+    [
+        RuleIds.FileEmpty, RuleIds.FileUnreadable, RuleIds.HeaderMissingColumn, RuleIds.RowShape,
+        RuleIds.UnknownItem, RuleIds.DuplicateItem, RuleIds.MissingRequiredItem, RuleIds.WrongYear,
+        RuleIds.NotANumber, RuleIds.OutOfBounds, RuleIds.NotAnInteger,
+        "PMM-RULE-001", "PMM-RULE-002", "PMM-RULE-003", "PMM-RULE-010",
+    ];
+
+    static IReadOnlyList<CorpusEntry> Manifest => LazyManifest.Value;
+
+    /// <summary>The manifest's file names, shown as the test case names.</summary>
+    public static TheoryData<string> Files() => new(Manifest.Where(e => e.KnownIssue is null).Select(e => e.File));
+
+    /// <summary>
+    /// The files whose declared findings the product does not give yet (a suspected bug, described in the entry's
+    /// "knownIssue"); when the last one is fixed, remove this and its theory (a theory without data fails).
+    /// </summary>
+    public static TheoryData<string> KnownIssueFiles() => new(Manifest.Where(e => e.KnownIssue is not null).Select(e => e.File));
+
+    // Each corpus file gives exactly the findings (rule, severity, pointer and, where listed, item, found text) and the verdict its manifest entry declares.
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Validate_CorpusFile_FindingsAndStatusAsDeclared(string file)
+    {
+        var (entry, result) = Validate(file);
+
+        var mismatch = Mismatch(entry, result);
+
+        Assert.True(mismatch is null, mismatch);
+    }
+
+    // A file with a known issue still does not give its declared findings; when it does, the bug is fixed and the entry's "knownIssue" must go.
+    [Theory]
+    [MemberData(nameof(KnownIssueFiles))]
+    public void Validate_KnownIssueFile_StillDiffersFromDeclared(string file)
+    {
+        var (entry, result) = Validate(file);
+
+        var mismatch = Mismatch(entry, result);
+
+        Assert.True(mismatch is not null, $"{file} now gives its declared findings: remove \"knownIssue\" from its manifest entry ({entry.KnownIssue}).");
+    }
+
+    // The corpus is big enough, exercises every rule id a file can trigger (and a did-you-mean), and has files in all three formats (with good files in each).
+    [Fact]
+    public void Manifest_Corpus_CoversEveryFileRuleAndFormat()
+    {
+        var entries = Manifest;
+        var covered = entries.SelectMany(e => e.Expected).Select(f => f.RuleId).ToHashSet();
+
+        Assert.True(entries.Count >= 45, $"the corpus has {entries.Count} entries");
+        Assert.Empty(FileRuleIds.Except(covered).Order(StringComparer.Ordinal));
+        Assert.Empty(covered.Except(FileRuleIds.Concat(Catalogue.Rules.Select(r => r.Id))).Order(StringComparer.Ordinal));
+        Assert.Contains(entries.SelectMany(e => e.Expected), f => f.RuleId == RuleIds.UnknownItem && f.Expected is not null && f.MessageContains is not null);
+        Assert.Equal(SubmissionFormats.MediaTypes.Order(StringComparer.Ordinal), entries.Select(e => e.MediaType).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(SubmissionFormats.MediaTypes, m => Assert.Contains(entries, e => e.MediaType == m && e.Status == ValidationStatus.Accepted));
+        Assert.Equal(entries.Count, entries.Select(e => e.File).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(entries, e => Assert.Equal(e.Status == ValidationStatus.Accepted, e.Expected.Count == 0));
+        Assert.All(entries, e => Assert.False(string.IsNullOrWhiteSpace(e.Description), e.File));
+    }
+
+    // Every file under Corpus/ is in the manifest, every listed file exists (or has a generator), and no committed file is bigger than 100 KB.
+    [Fact]
+    public void Manifest_CorpusDirectory_NoOrphanOrMissingFiles()
+    {
+        var onDisk = Directory.EnumerateFiles(CorpusDirectory, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(CorpusDirectory, p).Replace('\\', '/'))
+            .Where(p => p != ManifestFile)
+            .ToHashSet(StringComparer.Ordinal);
+        var committed = Manifest.Where(e => !e.Generated).Select(e => e.File).ToHashSet(StringComparer.Ordinal);
+        var generated = Manifest.Where(e => e.Generated).Select(e => e.File).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(onDisk.Except(committed).Order(StringComparer.Ordinal));
+        Assert.Empty(committed.Except(onDisk).Order(StringComparer.Ordinal));
+        Assert.Empty(generated.Intersect(onDisk));
+        Assert.Equal(Generators.Keys.Order(StringComparer.Ordinal), generated.Order(StringComparer.Ordinal));
+        Assert.All(onDisk, f => Assert.True(new FileInfo(Path.Combine(CorpusDirectory, f)).Length <= 100 * 1024, $"{f} is over 100 KB"));
+        Assert.All(Manifest, e => Assert.Equal(FormatOf(e.File), e.MediaType));
+    }
+
+    static (CorpusEntry Entry, ValidationResult Result) Validate(string file)
+    {
+        var entry = Manifest.Single(e => e.File == file);
+        using var content = new MemoryStream(Bytes(entry));
+        return (entry, Validator.Validate(SubmissionFormats.Read(entry.MediaType, content), ReportingYear));
+    }
+
+    /// <summary>Why the result differs from the entry's declared findings (matched one to one) and verdict, or null when it does not.</summary>
+    static string? Mismatch(CorpusEntry entry, ValidationResult result)
+    {
+        var actual = result.Findings.ToList();
+        var report = $"{entry.File}: actual findings ({result.Status}){Environment.NewLine}{JsonSerializer.Serialize(actual.Select(Describe), ManifestOptions)}";
+        if (!entry.Expected.Select(e => e.RuleId).ToHashSet().SetEquals(actual.Select(f => f.RuleId)))
+        {
+            return $"rule ids differ; {report}";
+        }
+
+        var unmatched = new List<Finding>(actual);
+        foreach (var expected in entry.Expected)
+        {
+            var match = unmatched.FirstOrDefault(f => Matches(expected, f));
+            if (match is null)
+            {
+                return $"no finding matches {JsonSerializer.Serialize(expected, ManifestOptions)}; {report}";
+            }
+
+            unmatched.Remove(match);
+        }
+
+        return unmatched.Count > 0 ? $"{unmatched.Count} finding(s) not declared; {report}"
+            : result.Status != entry.Status ? $"status {result.Status}, declared {entry.Status}; {report}"
+            : null;
+    }
+
+    static byte[] Bytes(CorpusEntry entry) => entry.Generated
+        ? Generators[entry.File]()
+        : File.ReadAllBytes(Path.Combine(CorpusDirectory, entry.File));
+
+    static string FormatOf(string file) => Path.GetExtension(file) switch
+    {
+        ".csv" => SubmissionFormats.Csv,
+        ".json" => SubmissionFormats.Json,
+        ".xlsx" => SubmissionFormats.Xlsx,
+        var other => other,
+    };
+
+    static bool Matches(ExpectedFinding expected, Finding finding) =>
+        finding.RuleId == expected.RuleId
+        && finding.Severity == expected.Severity
+        && finding.Pointer == expected.Pointer
+        && (expected.ItemCode is null || finding.ItemCode == expected.ItemCode)
+        && (expected.Found is null || finding.Found == expected.Found)
+        && (expected.Expected is null || finding.Expected == expected.Expected)
+        && (expected.MessageContains is null || finding.Message.Contains(expected.MessageContains, StringComparison.Ordinal))
+        && (expected.HintContains is null || finding.Hint.Contains(expected.HintContains, StringComparison.Ordinal));
+
+    static ExpectedFinding Describe(Finding f) => new(f.RuleId, f.Severity, f.Pointer ?? "", f.ItemCode, f.Found, f.Expected, f.Message, f.Hint);
+
+    /// <summary>One corpus file: committed under Corpus/, or built by <see cref="Generators"/> when <see cref="Generated"/>.</summary>
+    sealed record CorpusEntry(string File, string MediaType, string Description, IReadOnlyList<ExpectedFinding> Expected, ValidationStatus Status, bool Generated = false, string? KnownIssue = null);
+
+    /// <summary>A finding the file must produce; optional fields are checked only when given.</summary>
+    sealed record ExpectedFinding(string RuleId, Severity Severity, string Pointer, string? ItemCode = null, string? Found = null, string? Expected = null, string? MessageContains = null, string? HintContains = null);
+
+    // ----- Excel files built at test time from the template -----
+
+    /// <summary>The Excel files of the corpus that are built from the template at test time, by manifest name.</summary>
+    static readonly Dictionary<string, Func<byte[]>> Generators = new(StringComparer.Ordinal)
+    {
+        ["xlsx/good-filled-template.xlsx"] = () => Fill(Template(), sheet => FillValid(sheet)),
+        ["xlsx/good-text-cells-and-cached-formula.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetSharedText(sheet, ValueCell("TRADE_VALUE", ReportingYear), "5 000 000.5");
+            SetInlineText(sheet, ValueCell("AEO_COUNT", ReportingYear - 1), " 100 ");
+            SetFormula(sheet, ValueCell("DECL_ELECTRONIC", ReportingYear), "D2-15", "985");
+        }),
+        ["xlsx/empty-template.xlsx"] = () => Template(),
+        ["xlsx/text-in-value-cell.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, ValueCell("DECL_ELECTRONIC", ReportingYear), "n/a");
+        }),
+        ["xlsx/text-decimal-comma-and-thousands.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetSharedText(sheet, ValueCell("TRADE_VALUE", ReportingYear), "5000000,5");
+            SetSharedText(sheet, ValueCell("DECL_TOTAL", ReportingYear), "1,000");
+        }),
+        ["xlsx/formula-without-cached-value.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetFormula(sheet, ValueCell("DECL_ELECTRONIC", ReportingYear), "D2-15", null);
+        }),
+        ["xlsx/error-boolean-date-cells.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetTyped(sheet, ValueCell("DECL_ELECTRONIC", ReportingYear), CellValues.Error, "#DIV/0!");
+            SetTyped(sheet, ValueCell("AEO_COUNT", ReportingYear), CellValues.Boolean, "1");
+            SetTyped(sheet, ValueCell("SHIPMENTS_TOTAL", ReportingYear), CellValues.Date, "2025-12-31T00:00:00");
+        }),
+        ["xlsx/negative-count.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("AEO_COUNT", ReportingYear - 1), -100);
+        }),
+        ["xlsx/non-integer-count.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("DECL_TOTAL", ReportingYear), 1000.5m);
+        }),
+        ["xlsx/missing-required-items.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            SetNumber(sheet, ValueCell("DECL_TOTAL", ReportingYear), 1000);
+            SetNumber(sheet, ValueCell("TRADE_VALUE", ReportingYear), 5000000.5m);
+        }),
+        ["xlsx/item-code-typed-over.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, "A2", "DECL_TOTL");
+        }),
+        ["xlsx/item-code-copied-over-another.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            var shipments = ValueCell("SHIPMENTS_TOTAL", ReportingYear);
+            SetInlineText(sheet, "A" + shipments[1..], "decl_total");
+            SetNumber(sheet, shipments, 1000);
+        }),
+        ["xlsx/previous-year-not-asked.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("DECL_TOTAL", ReportingYear - 1), 950);
+        }),
+        ["xlsx/last-years-template.xlsx"] = () => Fill(Template(ReportingYear - 1), sheet => FillValid(sheet)),
+        ["xlsx/year-headings-retyped.xlsx"] = () => Fill(Template(ReportingYear - 1), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, "D1", ReportingYear);
+            SetNumber(sheet, "E1", ReportingYear - 1);
+        }),
+        ["xlsx/header-year-replaced-by-text.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, "D1", "Year");
+        }),
+        ["xlsx/data-sheet-renamed.xlsx"] = () => Fill(Template(), sheet => FillValid(sheet), document => document.WorkbookPart!.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == ExcelTemplate.DataSheet).Name = "Données"),
+        ["xlsx/rule-electronic-exceeds-total.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("DECL_ELECTRONIC", ReportingYear), 1200);
+        }),
+        ["xlsx/rule-aeo-trade-exceeds-trade.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("AEO_TRADE_VALUE", ReportingYear), 5000000.75m);
+        }),
+        ["xlsx/rule-ecom-exceeds-shipments.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("SHIPMENTS_TOTAL", ReportingYear), 0);
+            SetNumber(sheet, ValueCell("SHIPMENTS_ECOM", ReportingYear), 1);
+        }),
+        ["xlsx/rule-aeo-count-more-than-doubled.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("AEO_COUNT", ReportingYear), 201);
+        }),
+        ["xlsx/zip-bomb.xlsx"] = () => Zip(zip =>
+        {
+            using var entry = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
+            var zeros = new byte[1024 * 1024];
+            for (var i = 0; i < 51; i++)
+            {
+                entry.Write(zeros);
+            }
+        }),
+        ["xlsx/too-many-parts.xlsx"] = () => Zip(zip =>
+        {
+            for (var i = 0; i < 1001; i++)
+            {
+                zip.CreateEntry($"xl/media/image{i}.png", CompressionLevel.NoCompression);
+            }
+        }),
+        ["xlsx/zip-declared-size-understated.xlsx"] = () => UnderstatedSizes(Fill(Template(), sheet => FillValid(sheet)), 10 * 1024 * 1024),
+        ["xlsx/zip-not-workbook.xlsx"] = () => Zip(zip =>
+        {
+            using var writer = new StreamWriter(zip.CreateEntry("report.csv").Open());
+            writer.Write(TestData.ValidCsv());
+        }),
+        ["xlsx/truncated-download.xlsx"] = () =>
+        {
+            var full = Fill(Template(), sheet => FillValid(sheet));
+            return full[..(full.Length / 2)];
+        },
+        ["xlsx/shared-string-out-of-range.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            var cell = CellAt(sheet, ValueCell("TRADE_VALUE", ReportingYear));
+            cell.DataType = CellValues.SharedString;
+            cell.CellValue = new CellValue("99999");
+        }),
+    };
+
+    static byte[] Template(int year = ReportingYear) => ExcelTemplate.Create(Catalogue, CycleId, year, "FR", "France");
+
+    /// <summary>The values of <see cref="TestData.ValidCsv"/>, typed into columns D (year T) and E (year T-1) of the template.</summary>
+    static void FillValid(WorksheetPart sheet)
+    {
+        var (t, t1) = YearsOf(sheet);
+        foreach (var o in TestData.Read(TestData.ValidCsv()).Observations)
+        {
+            SetNumber(sheet, ValueCell(o.ItemCode, o.Year == TestData.Year ? t : t1, t), o.Value!.Value);
+        }
+    }
+
+    /// <summary>The years in the template's header (D1, E1), as it was made.</summary>
+    static (int T, int T1) YearsOf(WorksheetPart sheet)
+    {
+        var document = (SpreadsheetDocument)sheet.OpenXmlPackage;
+        var strings = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
+        var year = int.Parse(strings[int.Parse(CellAt(sheet, "D1").CellValue!.Text, CultureInfo.InvariantCulture)], CultureInfo.InvariantCulture);
+        return (year, year - 1);
+    }
+
+    /// <summary>The cell of an item's value for a year: column D for the template's year T, E for the year before.</summary>
+    static string ValueCell(string itemCode, int year, int templateYear = ReportingYear)
+    {
+        var row = Catalogue.Items.Select(i => i.Code).ToList().IndexOf(itemCode) + 2;
+        Assert.True(row >= 2, $"{itemCode} is not in the catalogue");
+        return (year == templateYear ? "D" : "E") + row.ToString(CultureInfo.InvariantCulture);
+    }
+
+    static byte[] Fill(byte[] template, Action<WorksheetPart> edit, Action<SpreadsheetDocument>? editDocument = null)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(template);
+        using (var document = SpreadsheetDocument.Open(stream, true))
+        {
+            var workbook = document.WorkbookPart!;
+            var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == ExcelTemplate.DataSheet);
+            var data = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            edit(data);
+            data.Worksheet!.Save();
+            if (editDocument is not null)
+            {
+                editDocument(document);
+                workbook.Workbook.Save();
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    static Cell CellAt(WorksheetPart sheet, string reference) => sheet.Worksheet!.Descendants<Cell>().Single(c => c.CellReference == reference);
+
+    static void SetNumber(WorksheetPart sheet, string reference, decimal value)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.DataType = null;
+        cell.InlineString = null;
+        cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    static void SetTyped(WorksheetPart sheet, string reference, CellValues type, string raw)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.DataType = type;
+        cell.CellValue = new CellValue(raw);
+    }
+
+    static void SetFormula(WorksheetPart sheet, string reference, string formula, string? cachedValue)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.DataType = null;
+        cell.RemoveAllChildren();
+        cell.Append(new CellFormula(formula));
+        if (cachedValue is not null)
+        {
+            cell.Append(new CellValue(cachedValue));
+        }
+    }
+
+    static void SetInlineText(WorksheetPart sheet, string reference, string text)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.CellValue = null;
+        cell.DataType = CellValues.InlineString;
+        cell.InlineString = new InlineString(new Text(text) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve });
+    }
+
+    static void SetSharedText(WorksheetPart sheet, string reference, string text)
+    {
+        var document = (SpreadsheetDocument)sheet.OpenXmlPackage;
+        var table = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!;
+        table.Append(new SharedStringItem(new Text(text)));
+        table.Save();
+        var cell = CellAt(sheet, reference);
+        cell.DataType = CellValues.SharedString;
+        cell.CellValue = new CellValue(table.Elements<SharedStringItem>().Count() - 1);
+    }
+
+    /// <summary>
+    /// The workbook with each sheet padded by <paramref name="padding"/> bytes of whitespace inside its XML while the
+    /// zip's directory and local headers still declare the sheets' original sizes: a bomb that lies about its size.
+    /// </summary>
+    static byte[] UnderstatedSizes(byte[] xlsx, int padding)
+    {
+        var declared = new Dictionary<string, long>(StringComparer.Ordinal);
+        var spaces = new byte[padding];
+        Array.Fill(spaces, (byte)' ');
+        var bytes = Zip(target =>
+        {
+            using var source = new ZipArchive(new MemoryStream(xlsx), ZipArchiveMode.Read);
+            foreach (var entry in source.Entries)
+            {
+                using var from = entry.Open();
+                using var to = target.CreateEntry(entry.FullName, CompressionLevel.Fastest).Open();
+                var content = new MemoryStream();
+                from.CopyTo(content);
+                var xml = content.ToArray();
+                var sheetData = xml.AsSpan().IndexOf("sheetData"u8);
+                if (entry.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal) && sheetData > 0)
+                {
+                    // Whitespace before the element <sheetData>: a reader that stops at the declared size sees broken XML.
+                    var at = xml.AsSpan(0, sheetData).LastIndexOf((byte)'<');
+                    to.Write(xml.AsSpan(0, at));
+                    to.Write(spaces);
+                    to.Write(xml.AsSpan(at));
+                    declared[entry.FullName] = entry.Length;
+                }
+                else
+                {
+                    to.Write(xml);
+                }
+            }
+        });
+
+        var end = bytes.AsSpan().LastIndexOf("PK\x05\x06"u8);
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(end + 10));
+        var at = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(end + 16));
+        for (var i = 0; i < count; i++)
+        {
+            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 28));
+            var name = Encoding.UTF8.GetString(bytes, at + 46, nameLength);
+            if (declared.TryGetValue(name, out var size))
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at + 24), (uint)size);
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 42)) + 22), (uint)size);
+            }
+
+            at += 46 + nameLength + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 30)) + BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 32));
+        }
+
+        Assert.NotEmpty(declared);
+        return bytes;
+    }
+
+    static byte[] Zip(Action<ZipArchive> fill)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            fill(zip);
+        }
+
+        return stream.ToArray();
+    }
+}
