@@ -88,12 +88,21 @@ public static class CsvSubmissionReader
 
         var (itemAt, yearAt, valueAt) = (indexes[0], indexes[1], indexes[2]);
         var needed = Math.Max(itemAt, Math.Max(yearAt, valueAt)) + 1;
+        var headerCount = reader.Header.ColNames.Count;
         var rows = new List<(int Line, string Item, string Year, string Value)>();
         foreach (var row in reader)
         {
             var line = row.LineNumberFrom;
-            if (row.ColCount == 1 && row[0].Span.IsWhiteSpace())
+            if (AllEmpty(row, 0))
             {
+                // Blank lines, and the ",," lines spreadsheets write for formatted empty rows.
+                continue;
+            }
+
+            if (row.ColCount > headerCount && !AllEmpty(row, headerCount))
+            {
+                // Extra fields are never ignored: "2,500,000.25" unquoted in a comma file would otherwise read as 2.
+                findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
                 continue;
             }
 
@@ -147,6 +156,19 @@ public static class CsvSubmissionReader
         };
         stream.Position = found.Item3;
         return (found.Item1, found.Item2);
+    }
+
+    static bool AllEmpty(SepReader.Row row, int from)
+    {
+        for (var c = from; c < row.ColCount; c++)
+        {
+            if (!row[c].Span.IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     static string Printable(char separator) => separator == '\t' ? "tab" : separator.ToString();
