@@ -43,7 +43,18 @@ public class BenchmarkCalculatorTests
     {
         var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("XXX", 1)], minimumRespondents: 1);
 
-        Assert.Equal(Catalogue.Kpis.Count * (1 + Members.Regions.Count), rows.Count);
+        Assert.Equal(Catalogue.Kpis.Count * (1 + Members.Regions.Count + Members.IncomeGroups.Count), rows.Count);
         Assert.All(rows, r => Assert.Equal(0, r.N));
+    }
+
+    // Income groups come from the Members' reference data, one row per group.
+    [Fact]
+    public void Compute_IncomeGroups_FromMemberData()
+    {
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 1);
+
+        var high = rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup && r.Group == Members.ByCode["FRA"].IncomeGroup);
+        Assert.Equal(rows.Count(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup), Members.IncomeGroups.Count);
+        Assert.Equal(new[] { "BEL", "FRA", "POL" }.Count(c => Members.ByCode[c].IncomeGroup == high.Group), high.N);
     }
 }

@@ -11,6 +11,7 @@ public static class BenchmarkScopes
 {
     public const string Global = "global";
     public const string Region = "region";
+    public const string IncomeGroup = "income";
     public const string AllGroup = "all";
 }
 
@@ -21,23 +22,28 @@ public static class BenchmarkScopes
 /// </summary>
 public sealed record Benchmark(string KpiCode, string Scope, string Group, int N, double? Mean, double? Median, bool Suppressed);
 
-/// <summary>Computes per-KPI benchmarks, globally and per WCO region. Pure: no I/O.</summary>
+/// <summary>Computes per-KPI benchmarks: global, per WCO region and per World Bank income group. Pure: no I/O.</summary>
 public static class BenchmarkCalculator
 {
     public static IReadOnlyList<Benchmark> Compute(KpiCatalogue catalogue, MemberDirectory members, IEnumerable<MemberKpis> submissions, int minimumRespondents)
     {
         var rows = submissions
             .Where(s => members.ByCode.ContainsKey(s.MemberCode))
-            .Select(s => (Region: members.ByCode[s.MemberCode].Region, s.Values))
+            .Select(s => (Region: members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, s.Values))
             .ToList();
         var result = new List<Benchmark>();
         foreach (var kpi in catalogue.Kpis)
         {
-            var reported = rows.Where(r => r.Values.ContainsKey(kpi.Code)).Select(r => (r.Region, Value: (double)r.Values[kpi.Code])).ToList();
+            var reported = rows.Where(r => r.Values.ContainsKey(kpi.Code)).Select(r => (r.Region, r.Income, Value: (double)r.Values[kpi.Code])).ToList();
             result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, reported.Select(r => r.Value), minimumRespondents));
             foreach (var region in members.Regions)
             {
                 result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, reported.Where(r => r.Region == region.Code).Select(r => r.Value), minimumRespondents));
+            }
+
+            foreach (var income in members.IncomeGroups)
+            {
+                result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, reported.Where(r => r.Income == income).Select(r => r.Value), minimumRespondents));
             }
         }
 

@@ -14,6 +14,6 @@ public sealed class CatalogueFunctions(KpiCatalogue catalogue, MemberDirectory m
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalogue")] HttpRequest req)
     {
         var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        return failure ?? new OkObjectResult(new { catalogue.Version, catalogue.Items, catalogue.Kpis, members.Regions, members.Members });
+        return failure ?? new OkObjectResult(new { catalogue.Version, catalogue.Dimensions, catalogue.Outcomes, catalogue.DisclosureLevels, catalogue.Items, catalogue.Kpis, catalogue.Rules, members.Regions, members.IncomeGroups, members.Members });
     }
 }
