@@ -10,6 +10,8 @@ using Pmm.Core.Catalogue;
 using Pmm.Core.Submissions;
 using Pmm.Core.Submissions.Excel;
 
+using static Pmm.Core.Tests.WorkbookEdits;
+
 namespace Pmm.Core.Tests;
 
 /// <summary>
@@ -352,37 +354,6 @@ public class CorpusTests
         return (year == templateYear ? "D" : "E") + row.ToString(CultureInfo.InvariantCulture);
     }
 
-    static byte[] Fill(byte[] template, Action<WorksheetPart> edit, Action<SpreadsheetDocument>? editDocument = null)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(template);
-        using (var document = SpreadsheetDocument.Open(stream, true))
-        {
-            var workbook = document.WorkbookPart!;
-            var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == ExcelTemplate.DataSheet);
-            var data = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
-            edit(data);
-            data.Worksheet!.Save();
-            if (editDocument is not null)
-            {
-                editDocument(document);
-                workbook.Workbook.Save();
-            }
-        }
-
-        return stream.ToArray();
-    }
-
-    static Cell CellAt(WorksheetPart sheet, string reference) => sheet.Worksheet!.Descendants<Cell>().Single(c => c.CellReference == reference);
-
-    static void SetNumber(WorksheetPart sheet, string reference, decimal value)
-    {
-        var cell = CellAt(sheet, reference);
-        cell.DataType = null;
-        cell.InlineString = null;
-        cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
-    }
-
     static void SetTyped(WorksheetPart sheet, string reference, CellValues type, string raw)
     {
         var cell = CellAt(sheet, reference);
@@ -400,25 +371,6 @@ public class CorpusTests
         {
             cell.Append(new CellValue(cachedValue));
         }
-    }
-
-    static void SetInlineText(WorksheetPart sheet, string reference, string text)
-    {
-        var cell = CellAt(sheet, reference);
-        cell.CellValue = null;
-        cell.DataType = CellValues.InlineString;
-        cell.InlineString = new InlineString(new Text(text) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve });
-    }
-
-    static void SetSharedText(WorksheetPart sheet, string reference, string text)
-    {
-        var document = (SpreadsheetDocument)sheet.OpenXmlPackage;
-        var table = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!;
-        table.Append(new SharedStringItem(new Text(text)));
-        table.Save();
-        var cell = CellAt(sheet, reference);
-        cell.DataType = CellValues.SharedString;
-        cell.CellValue = new CellValue(table.Elements<SharedStringItem>().Count() - 1);
     }
 
     /// <summary>
@@ -477,14 +429,4 @@ public class CorpusTests
         return bytes;
     }
 
-    static byte[] Zip(Action<ZipArchive> fill)
-    {
-        using var stream = new MemoryStream();
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            fill(zip);
-        }
-
-        return stream.ToArray();
-    }
 }

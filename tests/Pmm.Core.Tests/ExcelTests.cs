@@ -8,6 +8,8 @@ using Pmm.Core.Catalogue;
 using Pmm.Core.Submissions;
 using Pmm.Core.Submissions.Excel;
 
+using static Pmm.Core.Tests.WorkbookEdits;
+
 namespace Pmm.Core.Tests;
 
 /// <summary>The Excel template and the reader of filled-in templates.</summary>
@@ -289,72 +291,8 @@ public class ExcelTests
         return (year == TestData.Year ? "D" : "E") + row.ToString(CultureInfo.InvariantCulture);
     }
 
-    static byte[] Fill(byte[] template, Action<WorksheetPart> edit, Action<SpreadsheetDocument>? editDocument = null)
-    {
-        using var stream = new MemoryStream();
-        stream.Write(template);
-        using (var document = SpreadsheetDocument.Open(stream, true))
-        {
-            var data = SheetPart(document, "Data");
-            edit(data);
-            data.Worksheet!.Save();
-            if (editDocument is not null)
-            {
-                editDocument(document);
-                document.WorkbookPart!.Workbook!.Save();
-            }
-        }
-
-        return stream.ToArray();
-    }
-
-    static WorksheetPart SheetPart(SpreadsheetDocument document, string name)
-    {
-        var workbook = document.WorkbookPart!;
-        var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == name);
-        return (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
-    }
-
-    static Cell CellAt(WorksheetPart sheet, string reference) => sheet.Worksheet!.Descendants<Cell>().Single(c => c.CellReference == reference);
-
-    static void SetNumber(WorksheetPart sheet, string reference, decimal value)
-    {
-        var cell = CellAt(sheet, reference);
-        cell.DataType = null;
-        cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
-    }
-
-    static void SetInlineText(WorksheetPart sheet, string reference, string text)
-    {
-        var cell = CellAt(sheet, reference);
-        cell.CellValue = null;
-        cell.DataType = CellValues.InlineString;
-        cell.InlineString = new InlineString(new Text(text));
-    }
-
-    static void SetSharedText(WorksheetPart sheet, string reference, string text)
-    {
-        var document = (SpreadsheetDocument)sheet.OpenXmlPackage;
-        var table = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!;
-        table.Append(new SharedStringItem(new Text(text)));
-        table.Save();
-        var cell = CellAt(sheet, reference);
-        cell.DataType = CellValues.SharedString;
-        cell.CellValue = new CellValue(table.Elements<SharedStringItem>().Count() - 1);
-    }
-
     static string Text(SpreadsheetDocument document, Cell cell) => cell.DataType?.Value == CellValues.SharedString
         ? document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!.Elements<SharedStringItem>().ElementAt(int.Parse(cell.CellValue!.Text, CultureInfo.InvariantCulture)).InnerText
         : cell.CellValue?.Text ?? "";
 
-    static byte[] Zip(Action<ZipArchive> fill)
-    {
-        using var stream = new MemoryStream();
-        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            fill(zip);
-        }
-
-        return stream.ToArray();
-    }
 }

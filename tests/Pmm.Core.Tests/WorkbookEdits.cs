@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.IO.Compression;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Pmm.Core.Submissions.Excel;
+
+namespace Pmm.Core.Tests;
+
+/// <summary>Edits a workbook the way a person would in Excel, for the Excel and corpus tests.</summary>
+static class WorkbookEdits
+{
+    public static byte[] Fill(byte[] template, Action<WorksheetPart> edit, Action<SpreadsheetDocument>? editDocument = null)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(template);
+        using (var document = SpreadsheetDocument.Open(stream, true))
+        {
+            var workbook = document.WorkbookPart!;
+            var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == ExcelTemplate.DataSheet);
+            var data = (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+            edit(data);
+            data.Worksheet!.Save();
+            if (editDocument is not null)
+            {
+                editDocument(document);
+                workbook.Workbook.Save();
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    public static WorksheetPart SheetPart(SpreadsheetDocument document, string name)
+    {
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.Workbook!.Sheets!.Elements<Sheet>().Single(s => s.Name == name);
+        return (WorksheetPart)workbook.GetPartById(sheet.Id!.Value!);
+    }
+
+    public static Cell CellAt(WorksheetPart sheet, string reference) => sheet.Worksheet!.Descendants<Cell>().Single(c => c.CellReference == reference);
+
+    public static void SetNumber(WorksheetPart sheet, string reference, decimal value)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.DataType = null;
+        cell.InlineString = null;
+        cell.CellValue = new CellValue(value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public static void SetInlineText(WorksheetPart sheet, string reference, string text)
+    {
+        var cell = CellAt(sheet, reference);
+        cell.CellValue = null;
+        cell.DataType = CellValues.InlineString;
+        cell.InlineString = new InlineString(new Text(text) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve });
+    }
+
+    public static void SetSharedText(WorksheetPart sheet, string reference, string text)
+    {
+        var document = (SpreadsheetDocument)sheet.OpenXmlPackage;
+        var table = document.WorkbookPart!.SharedStringTablePart!.SharedStringTable!;
+        table.Append(new SharedStringItem(new Text(text)));
+        table.Save();
+        var cell = CellAt(sheet, reference);
+        cell.DataType = CellValues.SharedString;
+        cell.CellValue = new CellValue(table.Elements<SharedStringItem>().Count() - 1);
+    }
+
+    public static byte[] Zip(Action<ZipArchive> fill)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            fill(zip);
+        }
+
+        return stream.ToArray();
+    }
+}
