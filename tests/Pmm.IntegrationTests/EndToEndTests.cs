@@ -75,6 +75,13 @@ public class EndToEndTests(LocalHostFixture app)
         var row = table.Single(r => r.KpiCode == "TF-01" && r.Scope == "global");
         Assert.Equal((2, 96.5, "final"), (row.N, row.Mean!.Value, row.Status));
 
+        // Closing again is refused with the reason the cycle closed.
+        var again2 = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", staff);
+        Assert.Equal(HttpStatusCode.Conflict, again2.StatusCode);
+        var refusal = await again2.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("PMM-CYCLE-003", refusal.GetProperty("code").GetString());
+        Assert.Contains("closed by staff", refusal.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
         // A closed cycle refuses further uploads, saying why.
         var late = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", app.Token(AppRoles.Member, "KEN"), LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 5, 5)));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);

@@ -122,18 +122,14 @@ public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth,
             return failure;
         }
 
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        var (found, notOpen) = await OpenCycleAsync(cycleId, "it cannot be closed again", cancellationToken);
+        if (notOpen is not null)
         {
-            return CycleNotFound(cycleId);
-        }
-
-        if (cycle.Status != CycleStatus.Open)
-        {
-            return Problems.Conflict(ProblemCodes.CycleNotOpen, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()} ({cycle.ClosedReason ?? "closing"}); it cannot be closed again.");
+            return notOpen;
         }
 
         await client.RaiseEventAsync(InstanceIdOf(cycleId), CycleEvents.Close, new CloseCycleEvent(caller!.Subject), cancellationToken);
-        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(cycle with { Status = CycleStatus.Closing }));
+        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(found! with { Status = CycleStatus.Closing }));
     }
 
     [Function(nameof(ExtendDeadline))]
@@ -155,16 +151,13 @@ public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth,
             return problem;
         }
 
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        var (found, notOpen) = await OpenCycleAsync(cycleId, "its deadline can no longer change", cancellationToken);
+        if (notOpen is not null)
         {
-            return CycleNotFound(cycleId);
+            return notOpen;
         }
 
-        if (cycle.Status != CycleStatus.Open)
-        {
-            return Problems.Conflict(ProblemCodes.CycleNotOpen, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()}; its deadline can no longer change.");
-        }
-
+        var cycle = found!;
         if (body!.Deadline is not { } deadline || deadline <= cycle.Deadline || deadline <= clock.GetUtcNow())
         {
             return Problems.BadRequest(ProblemCodes.InvalidField, $"deadline must be later than the current deadline ({cycle.Deadline:u}) and in the future.", pointer: "/deadline");
@@ -225,6 +218,19 @@ public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth,
 
     /// <summary>Storage calls in activities are retried a few times for transient failures.</summary>
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
+
+    /// <summary>The cycle if it exists and is open; otherwise the 404 or the 409 (saying why, and what can no longer happen).</summary>
+    async Task<(Cycle? Cycle, IActionResult? Problem)> OpenCycleAsync(string cycleId, string consequence, CancellationToken cancellationToken)
+    {
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return (null, CycleNotFound(cycleId));
+        }
+
+        return cycle.Status == CycleStatus.Open
+            ? (cycle, null)
+            : (cycle, Problems.Conflict(ProblemCodes.CycleNotOpen, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()} ({cycle.ClosedReason ?? "closing"}); {consequence}."));
+    }
 
     internal static IActionResult CycleNotFound(string cycleId) =>
         Problems.NotFound(ProblemCodes.CycleNotFound, $"There is no cycle '{cycleId}'. GET /api/cycles lists the cycles.");
