@@ -1,14 +1,17 @@
 using System.Text;
+using Pmm.Core.Catalogue;
 using Pmm.Core.Submissions;
 
 namespace Pmm.Core.Tests;
 
 public class ContentHashTests
 {
+    static readonly KpiCatalogue Catalogue = KpiCatalogue.LoadEmbedded();
+
     static string Hash(string mediaType, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        return SubmissionFormats.ContentHash(SubmissionFormats.Read(mediaType, new MemoryStream(bytes)), bytes);
+        return SubmissionFormats.ContentHash(SubmissionFormats.Read(mediaType, new MemoryStream(bytes)), bytes, Catalogue);
     }
 
     // The same data as comma CSV, semicolon/decimal-comma CSV, reordered CSV and JSON has one hash.

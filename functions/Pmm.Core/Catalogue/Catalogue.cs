@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Pmm.Core.Catalogue;
 
-/// <summary>What a Member reports: one data item, possibly asked for year T and T-1.</summary>
+/// <summary>
+/// What a Member reports: one data item, possibly asked for year T and T-1. <see cref="NotApplicable"/> says whether a
+/// Member may declare the item "not applicable" (with a reason) instead of giving a value.
+/// </summary>
 public sealed record DataItem(
     string Code,
     string Label,
@@ -13,7 +16,8 @@ public sealed record DataItem(
     decimal? Max,
     bool Integer,
     bool Required,
-    bool PreviousYear);
+    bool PreviousYear,
+    bool NotApplicable = true);
 
 /// <summary>How a KPI is computed from data items.</summary>
 public sealed record KpiFormula(

@@ -5,15 +5,22 @@ using nietras.SeparatedValues;
 namespace Pmm.Core.Submissions;
 
 /// <summary>
-/// Reads the CSV submission format: a header with the columns <c>item</c>, <c>year</c>, <c>value</c>
-/// (any order, any case), one observation per row. The separator (comma, semicolon, tab) is detected
-/// by Sep from the header line.
+/// Reads the CSV submission format: a header with the columns <c>item</c>, <c>year</c>, <c>value</c> and, optionally,
+/// <c>status</c>, <c>reason</c>, <c>comment</c> and <c>disclosure</c> (any order, any case), one observation per row.
+/// A row with an empty value and a status of "not applicable" (with a reason) or "not available" states why there is
+/// no value; a row with an empty value and no status says nothing (an empty Excel row). A row whose
+/// <c>disclosure</c> is filled chooses the disclosure level of the KPI named in <c>item</c>, and has nothing else.
+/// The separator (comma, semicolon, tab) is detected by Sep from the header line; the decimal mark from the values.
 /// </summary>
 public static class CsvSubmissionReader
 {
     public const string ItemColumn = "item";
     public const string YearColumn = "year";
     public const string ValueColumn = "value";
+    public const string StatusColumn = "status";
+    public const string ReasonColumn = "reason";
+    public const string CommentColumn = "comment";
+    public const string DisclosureColumn = "disclosure";
 
     static readonly string[] RequiredColumns = [ItemColumn, YearColumn, ValueColumn];
 
@@ -44,10 +51,15 @@ public static class CsvSubmissionReader
         }
     }
 
+    /// <summary>The columns of one data row, as text, with where they are.</summary>
+    readonly record struct RowText(int Line, string Item, string Year, string Value, string Status, string Reason, string Comment);
+
     static ParsedSubmission ReadUnchecked(Stream csv)
     {
         var findings = new List<Finding>();
         var observations = new List<Observation>();
+        var disclosures = new List<DisclosureChoice>();
+        var comments = new List<ItemComment>();
         var (encoding, encodingName) = SniffEncoding(csv);
         using var reader = Sep.Reader(o => o with
         {
@@ -73,7 +85,7 @@ public static class CsvSubmissionReader
                     RuleIds.HeaderMissingColumn,
                     Severity.Error,
                     $"The header has no '{RequiredColumns[c]}' column.",
-                    "The first line must name the columns item, year and value, separated by commas, semicolons or tabs.",
+                    "The first line must name the columns item, year and value (and optionally status, reason, comment, disclosure), separated by commas, semicolons or tabs.",
                     Pointer: "line 1",
                     Line: 1,
                     Found: string.Join(separator, reader.Header.ColNames),
@@ -87,9 +99,14 @@ public static class CsvSubmissionReader
         }
 
         var (itemAt, yearAt, valueAt) = (indexes[0], indexes[1], indexes[2]);
+        var statusAt = Optional(reader, StatusColumn);
+        var reasonAt = Optional(reader, ReasonColumn);
+        var commentAt = Optional(reader, CommentColumn);
+        var disclosureAt = Optional(reader, DisclosureColumn);
         var needed = Math.Max(itemAt, Math.Max(yearAt, valueAt)) + 1;
         var headerCount = reader.Header.ColNames.Count;
-        var rows = new List<(int Line, string Item, string Year, string Value)>();
+        var rows = new List<RowText>();
+        var dataRows = 0;
         foreach (var row in reader)
         {
             var line = row.LineNumberFrom;
@@ -99,10 +116,33 @@ public static class CsvSubmissionReader
                 continue;
             }
 
+            dataRows++;
             if (row.ColCount > headerCount && !AllEmpty(row, headerCount))
             {
                 // Extra fields are never ignored: "2,500,000.25" unquoted in a comma file would otherwise read as 2.
                 findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                continue;
+            }
+
+            if (Text(row, disclosureAt) is { Length: > 0 } level)
+            {
+                var item = Text(row, itemAt);
+                var others = new List<string>();
+                foreach (var (name, at) in new[] { (YearColumn, yearAt), (ValueColumn, valueAt), (StatusColumn, statusAt), (ReasonColumn, reasonAt), (CommentColumn, commentAt) })
+                {
+                    if (Text(row, at).Length > 0)
+                    {
+                        others.Add(name);
+                    }
+                }
+
+                if (others.Count > 0 || item.Length == 0)
+                {
+                    findings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it must name a KPI in '{ItemColumn}' and leave {string.Join(", ", others.DefaultIfEmpty(YearColumn))} empty.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                    continue;
+                }
+
+                disclosures.Add(new DisclosureChoice(item, level, At(line, disclosureAt), line));
                 continue;
             }
 
@@ -112,35 +152,74 @@ public static class CsvSubmissionReader
                 continue;
             }
 
-            rows.Add((line, row[itemAt].ToString(), row[yearAt].ToString(), row[valueAt].ToString()));
+            rows.Add(new RowText(line, Text(row, itemAt), Text(row, yearAt), Text(row, valueAt), Text(row, statusAt), Text(row, reasonAt), Text(row, commentAt)));
         }
 
         var decimalMark = NumberReader.DetectDecimalMark(rows.Select(r => r.Value), separator);
-        foreach (var (line, item, yearText, valueText) in rows)
+        foreach (var row in rows)
         {
-            if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            var (line, item) = (row.Line, row.Item);
+            if (row.Comment.Length > 0)
             {
-                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{yearText}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", item, At(line, yearAt), line, yearAt + 1, yearText, "a four-digit year"));
+                comments.Add(new ItemComment(item, row.Comment, At(line, commentAt), line));
+                if (row.Value.Length == 0 && row.Status.Length == 0 && row.Reason.Length == 0 && row.Year.Length == 0)
+                {
+                    // A comment on the item as a whole.
+                    continue;
+                }
+            }
+
+            if (!int.TryParse(row.Year, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            {
+                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{row.Year}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", item, At(line, yearAt), line, yearAt + 1, row.Year, "a four-digit year"));
                 continue;
             }
 
-            if (!NumberReader.TryParse(valueText, decimalMark, out var value))
+            if (!ValueStates.TryParse(row.Status, out var state))
             {
-                findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{valueText}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, valueText, "a number"));
+                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{row.Status}' is not a status.", ValueStates.Hint(row.Status), item, At(line, statusAt), line, statusAt + 1, row.Status, ValueStates.Expected));
                 observations.Add(new Observation(item, year, null, $"line {line}", line));
                 continue;
             }
 
-            observations.Add(new Observation(item, year, value, $"line {line}", line));
+            var statePointer = state == ValueState.Reported && row.Reason.Length > 0 ? At(line, reasonAt) : state == ValueState.Reported ? null : At(line, statusAt);
+            var reason = row.Reason.Length > 0 ? row.Reason : null;
+            if (row.Value.Length == 0)
+            {
+                if (state != ValueState.Reported || reason is not null)
+                {
+                    observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
+                }
+
+                // No value and no status: the line says nothing (as an empty cell in the template).
+                continue;
+            }
+
+            if (!NumberReader.TryParse(row.Value, decimalMark, out var value))
+            {
+                findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{row.Value}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, row.Value, "a number"));
+                observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
+                continue;
+            }
+
+            observations.Add(new Observation(item, year, value, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
         }
 
-        if (rows.Count == 0 && findings.Count == 0)
+        if (observations.Count == 0 && disclosures.Count == 0 && comments.Count == 0 && findings.Count == 0)
         {
             findings.Add(EmptyFile());
         }
 
-        return new ParsedSubmission(observations, findings, rows.Count, $"CSV, {encodingName}, separator '{Printable(separator)}', decimal mark '{decimalMark}'");
+        return new ParsedSubmission(observations, findings, dataRows, $"CSV, {encodingName}, separator '{Printable(separator)}', decimal mark '{decimalMark}'")
+        {
+            Disclosures = disclosures,
+            Comments = comments,
+        };
     }
+
+    static int Optional(SepReader reader, string column) => reader.Header.TryIndexOf(column, out var index) ? index : -1;
+
+    static string Text(SepReader.Row row, int column) => column >= 0 && column < row.ColCount ? row[column].ToString() : "";
 
     /// <summary>UTF-8 (with or without BOM) unless a UTF-16 byte order mark says otherwise; the stream is left after the BOM.</summary>
     static (Encoding Encoding, string Name) SniffEncoding(Stream stream)
@@ -175,5 +254,5 @@ public static class CsvSubmissionReader
 
     static string At(int line, int zeroBasedColumn) => $"line {line}, column {zeroBasedColumn + 1}";
 
-    static Finding EmptyFile() => new(RuleIds.FileEmpty, Severity.Error, "The file has no data rows.", "Add one line per data item under the header 'item,year,value'.", Pointer: "line 1", Line: 1);
+    static Finding EmptyFile() => new(RuleIds.FileEmpty, Severity.Error, "The file has no values.", "Add one line per data item and year under the header 'item,year,value', with the value (or a status of 'not applicable' or 'not available').", Pointer: "line 1", Line: 1);
 }

@@ -30,6 +30,7 @@ public static class RuleIds
     public const string FileUnreadable = "PMM-FILE-002";
     public const string HeaderMissingColumn = "PMM-CSV-001";
     public const string RowShape = "PMM-CSV-002";
+    public const string DisclosureLineShape = "PMM-CSV-003";
     public const string UnknownItem = "PMM-ITEM-001";
     public const string DuplicateItem = "PMM-ITEM-002";
     public const string MissingRequiredItem = "PMM-ITEM-003";
@@ -38,5 +39,14 @@ public static class RuleIds
     public const string OutOfBounds = "PMM-VALUE-002";
     public const string NotAnInteger = "PMM-VALUE-003";
     public const string PeerOutlier = "PMM-PLAUS-001";
+    public const string UnknownState = "PMM-STATE-001";
+    public const string ReasonMissing = "PMM-STATE-002";
+    public const string NotApplicableNotAllowed = "PMM-STATE-003";
+    public const string ValueAndState = "PMM-STATE-004";
+    public const string ReasonWithValue = "PMM-STATE-005";
+    public const string InvalidDisclosureLevel = "PMM-DISC-001";
+    public const string UnknownKpi = "PMM-DISC-002";
+    public const string DuplicateDisclosure = "PMM-DISC-003";
+    public const string TextTooLong = "PMM-TEXT-001";
     public const string SystemError = "PMM-SYS-001";
 }

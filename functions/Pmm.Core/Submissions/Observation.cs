@@ -1,15 +1,117 @@
 namespace Pmm.Core.Submissions;
 
 /// <summary>
-/// One reported value: a data item for a year, and where it came from in the file. <see cref="Pointer"/>
-/// says where in the file's own terms ("line 4" for CSV, a JSON pointer "/values/3" for JSON,
-/// "Data!C7" for Excel); <see cref="Line"/> is set for line-based formats. <see cref="Value"/> is null
-/// when the value could not be read (the reader has already reported why); the item still counts as given.
+/// What a Member says about a data item for a year: a value, or an explicit state instead of one.
+/// "Not applicable" (the item does not exist in the Member's context; a reason is required) is not the same as
+/// "not available" (the item applies but the figure cannot be given) nor as missing (nothing said at all).
 /// </summary>
-public sealed record Observation(string ItemCode, int Year, decimal? Value, string Pointer, int? Line = null);
+public enum ValueState
+{
+    Reported,
+    NotApplicable,
+    NotAvailable,
+}
+
+/// <summary>The words for <see cref="ValueState"/> in files, and their parsing. One source of truth for all formats.</summary>
+public static class ValueStates
+{
+    public const string NotApplicable = "not applicable";
+    public const string NotAvailable = "not available";
+
+    /// <summary>What a status cell or field may hold, for messages.</summary>
+    public const string Expected = "empty (a value is given), 'not applicable' or 'not available'";
+
+    /// <summary>
+    /// Reads a status: empty means a value is reported; "not applicable" and "not available" are accepted in any case,
+    /// with spaces, hyphens or underscores. The ambiguous "n/a" or "na" is refused: it could mean either.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out ValueState state)
+    {
+        state = ValueState.Reported;
+        var trimmed = text.Trim();
+        if (trimmed.IsEmpty)
+        {
+            return true;
+        }
+
+        Span<char> folded = stackalloc char[Math.Min(trimmed.Length, 32)];
+        var length = 0;
+        foreach (var ch in trimmed)
+        {
+            if (ch is ' ' or '-' or '_' or '\u00A0')
+            {
+                continue;
+            }
+
+            if (length == folded.Length)
+            {
+                return false;
+            }
+
+            folded[length++] = char.ToLowerInvariant(ch);
+        }
+
+        switch (folded[..length])
+        {
+            case "notapplicable":
+                state = ValueState.NotApplicable;
+                return true;
+            case "notavailable":
+                state = ValueState.NotAvailable;
+                return true;
+            case "value" or "reported":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The canonical word for a state (null for a reported value).</summary>
+    public static string? Word(ValueState state) => state switch
+    {
+        ValueState.NotApplicable => NotApplicable,
+        ValueState.NotAvailable => NotAvailable,
+        _ => null,
+    };
+
+    /// <summary>The hint for a status that could not be read.</summary>
+    public static string Hint(string text) => text.Trim().ToUpperInvariant() is "N/A" or "NA" or "N.A." or "N.A"
+        ? "'n/a' is ambiguous: write 'not applicable' (the item does not exist for your administration; give the reason) or 'not available' (it exists but you cannot give the figure)."
+        : $"Leave the status empty when you give a value; otherwise write '{NotApplicable}' (with a reason) or '{NotAvailable}'.";
+}
+
+/// <summary>
+/// One line of a submission: a data item for a year, with a value or a state, and where it came from in the file.
+/// <see cref="Pointer"/> says where in the file's own terms ("line 4" for CSV, a JSON pointer "/values/3" for JSON,
+/// "Data!D7" for Excel); <see cref="Line"/> is set for line-based formats. <see cref="Value"/> is null when no value
+/// was given or it could not be read (the reader has already reported why); the item still counts as given.
+/// </summary>
+public sealed record Observation(string ItemCode, int Year, decimal? Value, string Pointer, int? Line = null)
+{
+    /// <summary>Reported (a value), or not applicable / not available instead of a value.</summary>
+    public ValueState State { get; init; }
+
+    /// <summary>Why the item is not applicable (required then) or not available (optional).</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>Where the state or reason is, when it is not where the value is (e.g. "Data!F7", "/values/3/status").</summary>
+    public string? StatePointer { get; init; }
+}
+
+/// <summary>A Member's choice of disclosure level for one KPI, as written in the file.</summary>
+public sealed record DisclosureChoice(string KpiCode, string Level, string Pointer, int? Line = null);
+
+/// <summary>A Member's remark on a data item, as written in the file.</summary>
+public sealed record ItemComment(string ItemCode, string Text, string Pointer, int? Line = null);
 
 /// <summary>
 /// The result of reading a file: the observations that could be read, what could not, and how the file
-/// was read (e.g. "CSV, UTF-8 with BOM, separator ';', decimal mark ','"), so the submitter can see it.
+/// was read (e.g. "CSV, UTF-8 with BOM, separator ';', decimal mark ','"), so the submitter can see it;
+/// plus the disclosure choices and comments the file makes.
 /// </summary>
-public sealed record ParsedSubmission(IReadOnlyList<Observation> Observations, IReadOnlyList<Finding> Findings, int DataRows, string? Format = null);
+public sealed record ParsedSubmission(IReadOnlyList<Observation> Observations, IReadOnlyList<Finding> Findings, int DataRows, string? Format = null)
+{
+    public IReadOnlyList<DisclosureChoice> Disclosures { get; init; } = [];
+
+    public IReadOnlyList<ItemComment> Comments { get; init; } = [];
+}

@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
+using Pmm.Core.Catalogue;
 using Pmm.Core.Submissions.Excel;
 
 namespace Pmm.Core.Submissions;
@@ -26,23 +25,15 @@ public static class SubmissionFormats
     };
 
     /// <summary>
-    /// SHA-256 (hex) of the canonical form: one line "ITEM\tYEAR\tVALUE" per observation, codes upper-cased,
-    /// values without trailing zeros, lines sorted. The same data as CSV (any dialect) or JSON gives the same
-    /// hash. A file that did not read cleanly is hashed by its bytes instead, so two different broken files
+    /// SHA-256 (hex) of the <see cref="CanonicalSubmission"/>: the same data as CSV (any dialect), JSON or Excel gives
+    /// the same hash. A file that did not read cleanly is hashed by its bytes instead, so two different broken files
     /// never count as the same.
     /// </summary>
-    public static string ContentHash(ParsedSubmission parsed, ReadOnlySpan<byte> bytes)
+    public static string ContentHash(ParsedSubmission parsed, ReadOnlySpan<byte> bytes, KpiCatalogue catalogue)
     {
-        if (parsed.Findings.Count > 0 || parsed.Observations.Count == 0)
-        {
-            return Convert.ToHexStringLower(SHA256.HashData(bytes));
-        }
-
-        var lines = parsed.Observations
-            .Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.ItemCode.ToUpperInvariant()}\t{o.Year}\t{Normalize(o.Value!.Value)}"))
-            .Order(StringComparer.Ordinal);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', lines))));
+        ArgumentNullException.ThrowIfNull(parsed);
+        return parsed.Findings.Count > 0 || parsed.Observations.Count == 0
+            ? Convert.ToHexStringLower(SHA256.HashData(bytes))
+            : CanonicalSubmission.From(parsed, catalogue).Hash();
     }
-
-    static string Normalize(decimal value) => (value / 1.0000000000000000000000000000m).ToString(CultureInfo.InvariantCulture);
 }

@@ -11,25 +11,36 @@ public enum ValidationStatus
     Rejected,
 }
 
-/// <summary>What validation concluded: the verdict, every finding, and the KPI values when accepted.</summary>
+/// <summary>
+/// What validation concluded: the verdict, every finding, and the KPI values when accepted; with the submission's
+/// canonical form (values and states, the disclosure level of each KPI, comments) when the file could be read.
+/// </summary>
 public sealed record ValidationResult(
     ValidationStatus Status,
     IReadOnlyList<Finding> Findings,
     IReadOnlyDictionary<string, decimal> KpiValues,
     int Observations,
-    string? Format = null);
+    string? Format = null)
+{
+    public CanonicalSubmission? Canonical { get; init; }
+}
 
 /// <summary>
 /// Checks a parsed submission against the catalogue for a reporting year. Pure: no I/O.
-/// Minimal rule set of the walking skeleton: known item codes, years T/T-1, numbers, bounds,
-/// integer counts, duplicates, required items.
+/// Structural checks (known item codes, years T/T-1, numbers, bounds, integer counts, duplicates, required items,
+/// states and their reasons, disclosure levels, text lengths), then the catalogue's rules and the peer comparison.
 /// </summary>
 public sealed class SubmissionValidator(KpiCatalogue catalogue)
 {
+    /// <summary>The longest comment or reason kept, in characters.</summary>
+    public const int MaxTextLength = 2000;
+
     /// <param name="peers">Other Members' accepted KPI values in the cycle, for the robust outlier warning; none skips it.</param>
     public ValidationResult Validate(ParsedSubmission parsed, int reportingYear, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peers = null)
     {
+        ArgumentNullException.ThrowIfNull(parsed);
         var findings = new List<Finding>(parsed.Findings);
+        var unknownCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
         var pointers = new Dictionary<(string Item, int Year), (string Pointer, int? Line)>();
         var firstSeen = new Dictionary<(string Item, int Year), string>();
@@ -37,7 +48,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         {
             if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
             {
-                var suggestion = Closest(o.ItemCode);
+                var suggestion = Closest(o.ItemCode, catalogue.Items.Select(i => i.Code));
+                unknownCodes.Add(o.ItemCode);
                 findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
@@ -57,6 +69,12 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
 
             firstSeen[key] = o.Pointer;
+            CheckLength(o.Reason, "reason", item.Code, o.StatePointer ?? o.Pointer, o.Line, findings);
+            if (!CheckState(o, item, findings))
+            {
+                continue;
+            }
+
             if (o.Value is not { } value)
             {
                 continue;
@@ -93,6 +111,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
         }
 
+        CheckComments(parsed.Comments, unknownCodes, findings);
+        CheckDisclosures(parsed.Disclosures, findings);
         findings.AddRange(CheckRules(accepted, pointers, reportingYear));
         var rejected = findings.Any(f => f.Severity == Severity.Error);
         var kpis = rejected
@@ -106,16 +126,99 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         var status = rejected ? ValidationStatus.Rejected
             : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
             : ValidationStatus.Accepted;
-        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format);
+        var canonical = fileRefused ? null : CanonicalSubmission.From(parsed, catalogue);
+        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format) { Canonical = canonical };
     }
 
-    /// <summary>The catalogue code nearest to a mistyped one (edit distance at most a third of its length, minimum 2), if any.</summary>
-    string? Closest(string code)
+    /// <summary>
+    /// The state of an observation: a value and a state together, "not applicable" where the catalogue does not allow
+    /// it or without a reason, "not available" for a required item, a reason next to a value. False when the
+    /// observation has no value to check further.
+    /// </summary>
+    static bool CheckState(Observation o, DataItem item, List<Finding> findings)
+    {
+        var at = o.StatePointer ?? o.Pointer;
+        var word = ValueStates.Word(o.State);
+        switch (o.State)
+        {
+            case ValueState.Reported when o.Reason is not null:
+                findings.Add(new Finding(RuleIds.ReasonWithValue, Severity.Warning, o.Value is null ? $"{item.Code} for {o.Year} has a reason but neither a value nor a status; the line is ignored." : $"{item.Code} for {o.Year} has a value and a reason; the reason is not kept.", o.Value is null ? $"If {item.Code} does not apply to your administration, set the status to '{ValueStates.NotApplicable}'; if you cannot give the figure, '{ValueStates.NotAvailable}'." : "A reason explains a status of 'not applicable' or 'not available'; put other remarks in the comment.", item.Code, at, o.Line, Found: o.Reason));
+                return o.Value is not null;
+            case ValueState.Reported:
+                return true;
+            case var _ when o.Value is { } value:
+                findings.Add(new Finding(RuleIds.ValueAndState, Severity.Error, $"{item.Code} for {o.Year} has both a value ({value.ToString(CultureInfo.InvariantCulture)}) and the status '{word}'.", $"Give either the value (and leave the status empty) or the status '{word}' (and leave the value empty).", item.Code, at, o.Line, Found: $"{value.ToString(CultureInfo.InvariantCulture)}, {word}", Expected: "a value or a status, not both"));
+                return false;
+            case ValueState.NotApplicable when !item.NotApplicable:
+                findings.Add(new Finding(RuleIds.NotApplicableNotAllowed, Severity.Error, $"{item.Code} ({item.Label}) cannot be declared not applicable.", item.Required ? "This item is required: every administration has it; give its value." : $"Give the value, or '{ValueStates.NotAvailable}' if you cannot.", item.Code, at, o.Line, Found: word, Expected: "a value"));
+                return false;
+            case ValueState.NotApplicable when string.IsNullOrWhiteSpace(o.Reason):
+                findings.Add(new Finding(RuleIds.ReasonMissing, Severity.Error, $"{item.Code} for {o.Year} is declared not applicable without a reason.", "Say briefly why the item does not apply to your administration (e.g. 'no Customs laboratory'); reviewers read it.", item.Code, at, o.Line, Found: word, Expected: "a reason"));
+                return false;
+            case ValueState.NotAvailable when item.Required:
+                findings.Add(new Finding(RuleIds.MissingRequiredItem, Severity.Error, $"Required item {item.Code} ({item.Label}) for {o.Year} is marked not available; a value is required.", "Give the value; a submission cannot be accepted without the required items.", item.Code, at, o.Line, Found: word, Expected: "a value"));
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    static void CheckLength(string? text, string what, string? code, string pointer, int? line, List<Finding> findings)
+    {
+        if (text is { Length: > MaxTextLength })
+        {
+            findings.Add(new Finding(RuleIds.TextTooLong, Severity.Error, $"The {what} for {code} is {text.Length} characters long; at most {MaxTextLength} are kept.", $"Shorten the {what}; attach longer explanations to your exchange with the WCO Secretariat.", code, pointer, line, Found: $"{text.Length} characters", Expected: $"at most {MaxTextLength} characters"));
+        }
+    }
+
+    void CheckComments(IReadOnlyList<ItemComment> comments, HashSet<string> unknownCodes, List<Finding> findings)
+    {
+        foreach (var c in comments)
+        {
+            CheckLength(c.Text, "comment", c.ItemCode, c.Pointer, c.Line, findings);
+            if (!catalogue.ItemsByCode.ContainsKey(c.ItemCode) && unknownCodes.Add(c.ItemCode))
+            {
+                var suggestion = Closest(c.ItemCode, catalogue.Items.Select(i => i.Code));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"The comment is on '{c.ItemCode}', which is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Comment on one of the cycle's item codes (GET /api/catalogue lists them).", c.ItemCode, c.Pointer, c.Line, Found: c.ItemCode, Expected: suggestion));
+            }
+        }
+    }
+
+    /// <summary>Each disclosure choice names a KPI of the catalogue, once, with one of the catalogue's levels.</summary>
+    void CheckDisclosures(IReadOnlyList<DisclosureChoice> choices, List<Finding> findings)
+    {
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var levels = string.Join(", ", catalogue.DisclosureLevels);
+        foreach (var choice in choices)
+        {
+            var kpi = catalogue.Kpis.FirstOrDefault(k => string.Equals(k.Code, choice.KpiCode.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (kpi is null)
+            {
+                var suggestion = Closest(choice.KpiCode, catalogue.Kpis.Select(k => k.Code));
+                findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{choice.KpiCode}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));
+                continue;
+            }
+
+            if (CanonicalSubmission.DisclosureLevel(catalogue, choice.Level) is null)
+            {
+                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"'{choice.Level}' is not a disclosure level; {kpi.Code} can be disclosed as {levels}.", $"Choose one of {levels} (most open first), or leave it out to keep the default '{kpi.Disclosure}'.", kpi.Code, choice.Pointer, choice.Line, Found: choice.Level, Expected: levels));
+                continue;
+            }
+
+            if (!seen.TryAdd(kpi.Code, choice.Pointer))
+            {
+                findings.Add(new Finding(RuleIds.DuplicateDisclosure, Severity.Error, $"The disclosure level of {kpi.Code} is chosen twice ({seen[kpi.Code]} and {choice.Pointer}).", "Keep one choice per KPI.", kpi.Code, choice.Pointer, choice.Line));
+            }
+        }
+    }
+
+    /// <summary>The code nearest to a mistyped one (edit distance at most a third of its length, minimum 2), if any.</summary>
+    static string? Closest(string code, IEnumerable<string> candidates)
     {
         var upper = code.ToUpperInvariant();
         var limit = Math.Max(2, upper.Length / 3);
-        return catalogue.Items
-            .Select(i => (i.Code, Distance: EditDistance(upper, i.Code)))
+        return candidates
+            .Select(c => (Code: c, Distance: EditDistance(upper, c.ToUpperInvariant())))
             .Where(c => c.Distance <= limit)
             .OrderBy(c => c.Distance)
             .Select(c => c.Code)

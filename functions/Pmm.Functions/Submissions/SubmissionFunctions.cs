@@ -57,7 +57,7 @@ public sealed class SubmissionFunctions(
         }
 
         var (content, contentType, now) = upload;
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content);
+        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content, catalogue);
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
             // Idempotent resubmission: the same bytes return the existing version instead of a new one.

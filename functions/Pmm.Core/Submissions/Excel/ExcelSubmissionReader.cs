@@ -13,16 +13,17 @@ namespace Pmm.Core.Submissions.Excel;
 public sealed record ExcelLimits(long MaxUncompressedBytes = 50 * 1024 * 1024, int MaxEntries = 1000);
 
 /// <summary>
-/// Reads a filled-in <see cref="ExcelTemplate"/>: sheet "Data", header row 1 (A1 "Item code", D1 year T,
-/// E1 year T-1), then one row per item with the item code in column A and the values for T and T-1 in
-/// columns D and E. Empty cells are not reported; text that is not a number and formulas without a saved
-/// result are reported as findings. Bad input never throws: it becomes a finding.
+/// Reads a filled-in <see cref="ExcelTemplate"/>: sheet "Data", header row 1 (A1 "Item code", D1 year T, E1 year T-1,
+/// F1/G1 their statuses), then one row per item with the item code in column A, the values for T and T-1 in columns
+/// D and E, their statuses in F and G, a reason in H and a comment in I (<see cref="ExcelTemplate.DataColumns"/>);
+/// and sheet "Disclosure", one KPI per row with the chosen level in column D. Empty cells are not reported; text that
+/// is not a number and formulas without a saved result are reported as findings. Bad input never throws: it becomes
+/// a finding.
 /// </summary>
 public static class ExcelSubmissionReader
 {
-    const int CodeColumn = 1; // A
-    const int ValueColumn = 4; // D: year T
-    const int PreviousValueColumn = 5; // E: year T-1
+    const int CodeColumn = ExcelTemplate.DataColumns.Code;
+    const int LastColumn = ExcelTemplate.DataColumns.Comment;
 
     const string Workbook = "workbook";
     const string SaveAsXlsx = "Open the file in Excel and save it with File > Save As > 'Excel Workbook (*.xlsx)', or start again from the template downloaded for this cycle.";
@@ -192,6 +193,7 @@ public static class ExcelSubmissionReader
         CheckText(header?.A, "A1", ExcelTemplate.CodeHeader, findings);
         var year = HeaderYear(header?.D, "D1", null, findings);
         var previousYear = HeaderYear(header?.E, "E1", year - 1, findings);
+
         if (findings.Count == 0 && TemplateInfo(workbookPart, strings) is { } info && info.ReportingYear != year)
         {
             findings.Add(new Finding(
@@ -204,12 +206,19 @@ public static class ExcelSubmissionReader
                 Expected: info.ReportingYear.ToString(CultureInfo.InvariantCulture)));
         }
 
+        if (findings.Count == 0 && year is { } y)
+        {
+            CheckText(header?[ExcelTemplate.DataColumns.Status], "F1", ExcelTemplate.StatusHeaderFor(y), findings);
+            CheckText(header?[ExcelTemplate.DataColumns.PreviousStatus], "G1", ExcelTemplate.StatusHeaderFor(y - 1), findings);
+        }
+
         if (findings.Count > 0 || year is not { } t || previousYear is not { } t1)
         {
             return new ParsedSubmission([], findings, 0);
         }
 
         var observations = new List<Observation>();
+        var comments = new List<ItemComment>();
         var dataRows = 0;
         foreach (var row in rows)
         {
@@ -220,10 +229,40 @@ public static class ExcelSubmissionReader
             }
 
             dataRows++;
-            Value(row.D, code, t, observations, findings);
-            Value(row.E, code, t1, observations, findings);
+            if (Trimmed(row[ExcelTemplate.DataColumns.Comment]) is { } comment)
+            {
+                comments.Add(new ItemComment(code, comment, Cell(row[ExcelTemplate.DataColumns.Comment]!.Reference)));
+            }
+
+            var now = Entry(row[ExcelTemplate.DataColumns.Value], row[ExcelTemplate.DataColumns.Status], code, t, findings);
+            var before = Entry(row[ExcelTemplate.DataColumns.PreviousValue], row[ExcelTemplate.DataColumns.PreviousStatus], code, t1, findings);
+            if (row[ExcelTemplate.DataColumns.Reason] is { } reasonCell && Trimmed(reasonCell) is { } reason)
+            {
+                // One reason per row: it explains the year(s) with a status; with no status, the validator says it is not kept.
+                var reasonPointer = Cell(reasonCell.Reference);
+                if (now?.State is not (null or ValueState.Reported) || before?.State is not (null or ValueState.Reported))
+                {
+                    now = now is { State: not ValueState.Reported } ? now with { Reason = reason } : now;
+                    before = before is { State: not ValueState.Reported } ? before with { Reason = reason } : before;
+                }
+                else
+                {
+                    now = (now ?? new Observation(code, t, null, reasonPointer)) with { Reason = reason, StatePointer = reasonPointer };
+                }
+            }
+
+            if (now is not null)
+            {
+                observations.Add(now);
+            }
+
+            if (before is not null)
+            {
+                observations.Add(before);
+            }
         }
 
+        var disclosures = ReadDisclosure(workbookPart, strings, findings);
         if (observations.Count == 0 && findings.Count == 0)
         {
             findings.Add(new Finding(
@@ -234,15 +273,81 @@ public static class ExcelSubmissionReader
                 Pointer: Cell("D2")));
         }
 
-        return new ParsedSubmission(observations, findings, dataRows, $"Excel (.xlsx), sheet {ExcelTemplate.DataSheet}, years {t}/{t1}");
+        return new ParsedSubmission(observations, findings, dataRows, $"Excel (.xlsx), sheet {ExcelTemplate.DataSheet}, years {t}/{t1}")
+        {
+            Comments = comments,
+            Disclosures = disclosures,
+        };
+    }
+
+    /// <summary>The disclosure choices of the sheet "Disclosure" (none when the sheet is absent): KPI code in A, level in D.</summary>
+    static List<DisclosureChoice> ReadDisclosure(WorkbookPart workbookPart, IReadOnlyList<string> strings, List<Finding> findings)
+    {
+        var choices = new List<DisclosureChoice>();
+        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>()
+            .FirstOrDefault(s => string.Equals(s.Name?.Value?.Trim(), ExcelTemplate.DisclosureSheet, StringComparison.OrdinalIgnoreCase));
+        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+        {
+            return choices;
+        }
+
+        foreach (var row in ReadRows(part, ExcelTemplate.DisclosureSheet, strings))
+        {
+            var code = row.A?.Text?.Trim();
+            if (row.Number < 2 || string.IsNullOrEmpty(code) || row[ExcelTemplate.DisclosureColumns.Level] is not { } cell || Trimmed(cell) is not { } level)
+            {
+                continue;
+            }
+
+            var pointer = $"{ExcelTemplate.DisclosureSheet}!{cell.Reference}";
+            if (cell.Kind != CellKind.Text)
+            {
+                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"{pointer} holds '{level}', not a disclosure level.", "Choose the level from the cell's dropdown list.", code, pointer, Found: level));
+                continue;
+            }
+
+            choices.Add(new DisclosureChoice(code, level, pointer));
+        }
+
+        return choices;
+    }
+
+    /// <summary>The text of a cell, trimmed; null when empty.</summary>
+    static string? Trimmed(CellContent? cell) => cell?.Text?.Trim() is { Length: > 0 } text ? text : null;
+
+    /// <summary>
+    /// One year of a row: nothing when its value and status are empty; otherwise an observation with the value
+    /// (when it can be read) and the state. Problems become findings.
+    /// </summary>
+    static Observation? Entry(CellContent? valueCell, CellContent? statusCell, string code, int year, List<Finding> findings)
+    {
+        var state = ValueState.Reported;
+        string? statePointer = null;
+        if (Trimmed(statusCell) is { } status)
+        {
+            statePointer = Cell(statusCell!.Reference);
+            if (!ValueStates.TryParse(status, out state))
+            {
+                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{status}' in {statePointer} is not a status.", ValueStates.Hint(status) + " Choose from the cell's dropdown list.", code, statePointer, Found: status, Expected: ValueStates.Expected));
+                return new Observation(code, year, null, statePointer);
+            }
+        }
+
+        var value = Value(valueCell, code, year, findings);
+        if (value is null)
+        {
+            return state == ValueState.Reported ? null : new Observation(code, year, null, statePointer!) { State = state, StatePointer = statePointer };
+        }
+
+        return value with { State = state, StatePointer = state == ValueState.Reported ? null : statePointer };
     }
 
     /// <summary>One value cell: nothing when empty, an observation when a number, a finding (and an observation without value) otherwise.</summary>
-    static void Value(CellContent? cell, string code, int year, List<Observation> observations, List<Finding> findings)
+    static Observation? Value(CellContent? cell, string code, int year, List<Finding> findings)
     {
         if (cell is not { } c || (c.Formula is null && string.IsNullOrWhiteSpace(c.Text)))
         {
-            return;
+            return null;
         }
 
         var pointer = Cell(c.Reference);
@@ -250,45 +355,29 @@ public static class ExcelSubmissionReader
         {
             if (c.Kind == CellKind.Number && ExcelNumber(c.Text, out var result))
             {
-                observations.Add(new Observation(code, year, result, pointer));
-                return;
+                return new Observation(code, year, result, pointer);
             }
 
             var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{c.Text}', which is not a number";
-            NotANumber($"{pointer} holds a formula (={c.Formula}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
-            return;
+            return NotANumber($"{pointer} holds a formula (={c.Formula}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
         }
 
         var text = c.Text!;
-        switch (c.Kind)
+        return c.Kind switch
         {
-            case CellKind.Number when ExcelNumber(text, out var number):
-                observations.Add(new Observation(code, year, number, pointer));
-                return;
-            case CellKind.Number:
-                NotANumber($"{pointer} holds '{text}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5.");
-                return;
-            case CellKind.Text when TextNumber(text, out var parsed):
-                observations.Add(new Observation(code, year, parsed, pointer));
-                return;
-            case CellKind.Text:
-                NotANumber($"'{text.Trim()}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5), or leave the cell empty if you have no value.");
-                return;
-            case CellKind.Error:
-                NotANumber($"{pointer} holds the Excel error {text}, not a number.", "Replace it by the value, or leave the cell empty if you have no value.");
-                return;
-            case CellKind.Boolean:
-                NotANumber($"{pointer} holds {(text.Trim() == "1" ? "TRUE" : "FALSE")}, not a number.", "Write the number only, or leave the cell empty if you have no value.");
-                return;
-            default:
-                NotANumber($"{pointer} holds a date or another kind of value ('{text}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value.");
-                return;
-        }
+            CellKind.Number when ExcelNumber(text, out var number) => new Observation(code, year, number, pointer),
+            CellKind.Number => NotANumber($"{pointer} holds '{text}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5."),
+            CellKind.Text when TextNumber(text, out var parsed) => new Observation(code, year, parsed, pointer),
+            CellKind.Text => NotANumber($"'{text.Trim()}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5); if you have no value, leave it empty and choose a status."),
+            CellKind.Error => NotANumber($"{pointer} holds the Excel error {text}, not a number.", "Replace it by the value, or leave the cell empty if you have no value."),
+            CellKind.Boolean => NotANumber($"{pointer} holds {(text.Trim() == "1" ? "TRUE" : "FALSE")}, not a number.", "Write the number only, or leave the cell empty if you have no value."),
+            _ => NotANumber($"{pointer} holds a date or another kind of value ('{text}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value."),
+        };
 
-        void NotANumber(string message, string hint)
+        Observation NotANumber(string message, string hint)
         {
             findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: c.Formula is null ? c.Text?.Trim() : $"={c.Formula}", Expected: "a number"));
-            observations.Add(new Observation(code, year, null, pointer));
+            return new Observation(code, year, null, pointer);
         }
     }
 
@@ -343,12 +432,12 @@ public static class ExcelSubmissionReader
         RuleIds.HeaderMissingColumn,
         Severity.Error,
         found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{found}'; it should read '{expected}'.",
-        $"Do not change the header row of the sheet '{ExcelTemplate.DataSheet}' (item code in A, year T in D, year T-1 in E); copy your values into a fresh template for this cycle.",
+        $"Do not change the header row of the sheet '{ExcelTemplate.DataSheet}' (item code in A, year T in D, year T-1 in E, their statuses in F and G); copy your values into a fresh template for this cycle.",
         Pointer: Cell(reference),
         Found: found,
         Expected: expected);
 
-    /// <summary>The cells of columns A to E of each row, found by their reference (rows may omit empty cells).</summary>
+    /// <summary>The cells of columns A to I of each row, found by their reference (rows may omit empty cells).</summary>
     static List<RowContent> ReadRows(WorksheetPart part, string sheetName, IReadOnlyList<string> strings)
     {
         var rows = new List<RowContent>();
@@ -374,7 +463,7 @@ public static class ExcelSubmissionReader
             {
                 var column = cell.CellReference?.Value is { } reference && ColumnOf(reference) is > 0 and var c ? c : lastColumn + 1;
                 lastColumn = column;
-                if (column is >= CodeColumn and <= PreviousValueColumn)
+                if (column is >= CodeColumn and <= LastColumn)
                 {
                     content.Cells[column - 1] = Content(cell, Reference(column, number), sheetName, strings);
                 }
@@ -524,19 +613,22 @@ public static class ExcelSubmissionReader
     /// <summary>A cell's stored text and kind; <see cref="Formula"/> is set when the cell holds a formula.</summary>
     sealed record CellContent(string Reference, CellKind Kind, string? Text, string? Formula);
 
-    /// <summary>The cells of columns A to E of one row (null where the row has none).</summary>
+    /// <summary>The cells of columns A to I of one row (null where the row has none).</summary>
     sealed class RowContent(int number)
     {
         public int Number { get; } = number;
 
-        public CellContent?[] Cells { get; } = new CellContent?[PreviousValueColumn];
+        public CellContent?[] Cells { get; } = new CellContent?[LastColumn];
 
-        public CellContent? A => Cells[CodeColumn - 1];
+        public CellContent? A => Cells[0];
 
         public CellContent? B => Cells[1];
 
-        public CellContent? D => Cells[ValueColumn - 1];
+        public CellContent? D => Cells[ExcelTemplate.DataColumns.Value - 1];
 
-        public CellContent? E => Cells[PreviousValueColumn - 1];
+        public CellContent? E => Cells[ExcelTemplate.DataColumns.PreviousValue - 1];
+
+        /// <summary>The cell of a column (1 = A).</summary>
+        public CellContent? this[int column] => Cells[column - 1];
     }
 }

@@ -10,21 +10,29 @@ namespace Pmm.Core.Submissions.Excel;
 public sealed record ExcelTemplateInfo(string CycleId, int ReportingYear, string MemberCode, string MemberName, string CatalogueVersion);
 
 /// <summary>
-/// Builds the Excel (.xlsx) template a Member fills in: a sheet "Instructions", a protected sheet "Data"
-/// with one row per catalogue data item (columns: item code, label, unit, year T, year T-1, comment;
-/// only the value and comment cells can be typed in), and a hidden sheet "Meta" naming the cycle, year,
-/// Member and catalogue version the file was made for.
+/// Builds the Excel (.xlsx) template a Member fills in: a sheet "Instructions"; a protected sheet "Data" with one
+/// row per catalogue data item (columns: item code, label, unit, value for year T, value for T-1, status for T,
+/// status for T-1, reason, comment; only the last six can be typed in, statuses from a dropdown); a protected
+/// sheet "Disclosure" with one row per KPI and a dropdown of disclosure levels, set to the KPI's default; and a
+/// hidden sheet "Meta" naming the cycle, year, Member and catalogue version the file was made for.
 /// </summary>
 public static class ExcelTemplate
 {
     public const string InstructionsSheet = "Instructions";
     public const string DataSheet = "Data";
+    public const string DisclosureSheet = "Disclosure";
     public const string MetaSheet = "Meta";
 
     public const string CodeHeader = "Item code";
     public const string LabelHeader = "Data item";
     public const string UnitHeader = "Unit";
+    public const string StatusHeader = "Status";
+    public const string ReasonHeader = "Reason (if not applicable / not available)";
     public const string CommentHeader = "Comment";
+    public const string KpiCodeHeader = "KPI code";
+    public const string KpiHeader = "KPI";
+    public const string DefaultLevelHeader = "Default level";
+    public const string LevelHeader = "Disclosure level";
     public const string RequiredSuffix = " (required)";
 
     /// <summary>Keys of the hidden sheet "Meta" (column A), with their values in column B.</summary>
@@ -36,7 +44,33 @@ public static class ExcelTemplate
     public const string MetaTemplateVersion = "templateVersion";
 
     /// <summary>Raised when the layout of the template changes in a way a reader must know about.</summary>
-    public const string TemplateVersion = "1";
+    public const string TemplateVersion = "2";
+
+    /// <summary>Columns of the sheet "Data" (1 = A). One source of truth for the template and its reader.</summary>
+    public static class DataColumns
+    {
+        public const int Code = 1; // A
+        public const int Label = 2; // B
+        public const int Unit = 3; // C
+        public const int Value = 4; // D: year T
+        public const int PreviousValue = 5; // E: year T-1
+        public const int Status = 6; // F: status for year T
+        public const int PreviousStatus = 7; // G: status for year T-1
+        public const int Reason = 8; // H
+        public const int Comment = 9; // I
+    }
+
+    /// <summary>Columns of the sheet "Disclosure" (1 = A).</summary>
+    public static class DisclosureColumns
+    {
+        public const int Code = 1; // A
+        public const int Name = 2; // B
+        public const int Default = 3; // C
+        public const int Level = 4; // D
+    }
+
+    /// <summary>The status header of a year's column, e.g. "Status 2025".</summary>
+    public static string StatusHeaderFor(int year) => $"{StatusHeader} {year.ToString(CultureInfo.InvariantCulture)}";
 
     // Cell formats (indexes into the stylesheet's cellXfs below).
     const uint StyleHeader = 1;
@@ -69,7 +103,8 @@ public static class ExcelTemplate
             var sheets = new Sheets();
             AddSheet(workbookPart, sheets, 1, InstructionsSheet, Instructions(strings, catalogue, cycleId, reportingYear, memberCode, memberName), null);
             AddSheet(workbookPart, sheets, 2, DataSheet, Data(strings, catalogue, reportingYear), null);
-            AddSheet(workbookPart, sheets, 3, MetaSheet, Meta(strings, catalogue, cycleId, reportingYear, memberCode, memberName), SheetStateValues.VeryHidden);
+            AddSheet(workbookPart, sheets, 3, DisclosureSheet, Disclosure(strings, catalogue), null);
+            AddSheet(workbookPart, sheets, 4, MetaSheet, Meta(strings, catalogue, cycleId, reportingYear, memberCode, memberName), SheetStateValues.VeryHidden);
 
             workbookPart.AddNewPart<SharedStringTablePart>().SharedStringTable = strings.ToTable();
             workbookPart.Workbook = new Workbook(
@@ -109,10 +144,12 @@ public static class ExcelTemplate
             ($"1. Go to the sheet '{DataSheet}'. There is one row per data item: write its value for {t} in column D ({t}).", StyleWrap),
             ("2. Write numbers only: no units, words (such as 'n/a'), or formulas. Type the number as you normally do in Excel; do not add thousands separators by hand.", StyleWrap),
             ($"3. Column E ({t1}) is asked only for some items: fill it where the cell is white; grey cells are not asked.", StyleWrap),
-            ($"4. Leave a cell empty if you have no value. Items marked '{RequiredSuffix.Trim()}' must be given.", StyleWrap),
-            ($"5. Column F ({CommentHeader}) is for your remarks; it is optional.", StyleWrap),
-            ("6. Do not change the header row (row 1) or the item codes in column A, and do not add, move or delete rows. The sheet is protected so that only the cells to fill in can be changed.", StyleWrap),
-            ($"7. Save the file as 'Excel Workbook (*.xlsx)' and upload it for cycle {cycleId}.", StyleWrap),
+            ($"4. No value? Leave the value empty and choose a status in column F ({t}) or G ({t1}): '{ValueStates.NotApplicable}' when the item does not exist for your administration (write why in column H, required), '{ValueStates.NotAvailable}' when it exists but you cannot give the figure (column H optional). Items marked '{RequiredSuffix.Trim()}' must have a value.", StyleWrap),
+            ("5. An item left entirely empty counts as not reported.", StyleWrap),
+            ($"6. Column I ({CommentHeader}) is for your remarks on the item; it is optional.", StyleWrap),
+            ($"7. In the sheet '{DisclosureSheet}', choose for each KPI the widest audience that may see your data: {string.Join(", ", catalogue.DisclosureLevels)} (from most open to most restricted). Each KPI starts at its default level.", StyleWrap),
+            ("8. Do not change the header rows or the codes in column A, and do not add, move or delete rows. The sheets are protected so that only the cells to fill in can be changed.", StyleWrap),
+            ($"9. Save the file as 'Excel Workbook (*.xlsx)' and upload it for cycle {cycleId}.", StyleWrap),
         ];
 
         var data = new SheetData();
@@ -146,7 +183,10 @@ public static class ExcelTemplate
             strings.Cell("C1", UnitHeader, StyleHeader),
             strings.Cell("D1", t, StyleHeader),
             strings.Cell("E1", t1, StyleHeader),
-            strings.Cell("F1", CommentHeader, StyleHeader))
+            strings.Cell("F1", StatusHeaderFor(year), StyleHeader),
+            strings.Cell("G1", StatusHeaderFor(year - 1), StyleHeader),
+            strings.Cell("H1", ReasonHeader, StyleHeader),
+            strings.Cell("I1", CommentHeader, StyleHeader))
         { RowIndex = 1U });
 
         var validations = new DataValidations();
@@ -159,13 +199,17 @@ public static class ExcelTemplate
                 strings.Cell($"C{r}", item.Unit, StyleBordered),
                 new Cell { CellReference = $"D{r}", StyleIndex = StyleInput },
                 new Cell { CellReference = $"E{r}", StyleIndex = item.PreviousYear ? StyleInput : StyleNotAsked },
-                new Cell { CellReference = $"F{r}", StyleIndex = StyleComment })
+                new Cell { CellReference = $"F{r}", StyleIndex = StyleInput },
+                new Cell { CellReference = $"G{r}", StyleIndex = item.PreviousYear ? StyleInput : StyleNotAsked },
+                new Cell { CellReference = $"H{r}", StyleIndex = StyleComment },
+                new Cell { CellReference = $"I{r}", StyleIndex = StyleComment })
             { RowIndex = (uint)r });
             validations.Append(Validation(item, item.PreviousYear ? $"D{r} E{r}" : $"D{r}"));
+            validations.Append(StatusValidation(item, item.PreviousYear ? $"F{r} G{r}" : $"F{r}"));
             r++;
         }
 
-        validations.Count = (uint)catalogue.Items.Count;
+        validations.Count = (uint)validations.ChildElements.Count;
         var worksheet = new Worksheet(
             new SheetViews(new SheetView(
                 new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
@@ -177,7 +221,8 @@ public static class ExcelTemplate
                 new Column { Min = 2U, Max = 2U, Width = 55D, CustomWidth = true },
                 new Column { Min = 3U, Max = 3U, Width = 16D, CustomWidth = true },
                 new Column { Min = 4U, Max = 5U, Width = 18D, CustomWidth = true },
-                new Column { Min = 6U, Max = 6U, Width = 45D, CustomWidth = true }),
+                new Column { Min = 6U, Max = 7U, Width = 18D, CustomWidth = true },
+                new Column { Min = 8U, Max = 9U, Width = 45D, CustomWidth = true }),
             data,
             // Protected without a password: it guards against slips, not against a determined user; the reader checks the header anyway.
             new SheetProtection { Sheet = true, Objects = true, Scenarios = true, FormatColumns = false, FormatRows = false });
@@ -237,6 +282,82 @@ public static class ExcelTemplate
         validation.Error = Truncate($"{item.Code} must be {expected}{unit}. Type the number only, or leave the cell empty if you have no value.", 255);
         validation.Prompt = Truncate($"{Capitalized(expected)}{unit}.", 255);
         return validation;
+    }
+
+    /// <summary>The status cells offer the two states; "n/a" or other words are refused by Excel already.</summary>
+    static DataValidation StatusValidation(DataItem item, string cells) => new(new Formula1(
+        item.NotApplicable ? $"\"{ValueStates.NotApplicable},{ValueStates.NotAvailable}\"" : $"\"{ValueStates.NotAvailable}\""))
+    {
+        Type = DataValidationValues.List,
+        AllowBlank = true,
+        ShowErrorMessage = true,
+        ShowInputMessage = true,
+        ErrorStyle = DataValidationErrorStyleValues.Stop,
+        ErrorTitle = "Not a status",
+        Error = Truncate(item.NotApplicable
+            ? $"Choose '{ValueStates.NotApplicable}' (give the reason in column H) or '{ValueStates.NotAvailable}', or leave the status empty when you give a value."
+            : $"{item.Code} cannot be not applicable. Choose '{ValueStates.NotAvailable}' or leave the status empty when you give a value.", 255),
+        PromptTitle = "Status (only if no value)",
+        Prompt = Truncate(item.NotApplicable ? "Leave empty when you give a value. Otherwise: not applicable (reason in H) or not available." : "Leave empty when you give a value. Otherwise: not available.", 255),
+        SequenceOfReferences = new ListValue<StringValue> { InnerText = cells },
+    };
+
+    /// <summary>One row per KPI: code, name, default level, and the level the Member chooses (pre-set to the default).</summary>
+    static Worksheet Disclosure(StringTable strings, KpiCatalogue catalogue)
+    {
+        var data = new SheetData();
+        data.Append(new Row(
+            strings.Cell("A1", KpiCodeHeader, StyleHeader),
+            strings.Cell("B1", KpiHeader, StyleHeader),
+            strings.Cell("C1", DefaultLevelHeader, StyleHeader),
+            strings.Cell("D1", LevelHeader, StyleHeader))
+        { RowIndex = 1U });
+        var r = 2;
+        foreach (var kpi in catalogue.Kpis)
+        {
+            var level = kpi.Disclosure ?? "";
+            data.Append(new Row(
+                strings.Cell($"A{r}", kpi.Code, StyleBordered),
+                strings.Cell($"B{r}", kpi.Name, StyleLabel),
+                strings.Cell($"C{r}", level, StyleBordered),
+                level.Length == 0 ? new Cell { CellReference = $"D{r}", StyleIndex = StyleInput } : strings.Cell($"D{r}", level, StyleInput))
+            { RowIndex = (uint)r });
+            r++;
+        }
+
+        var worksheet = new Worksheet(
+            new SheetViews(new SheetView(
+                new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "D2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "D2" } })
+            { WorkbookViewId = 0U }),
+            new SheetFormatProperties { DefaultRowHeight = 15D },
+            new Columns(
+                new Column { Min = 1U, Max = 1U, Width = 12D, CustomWidth = true },
+                new Column { Min = 2U, Max = 2U, Width = 70D, CustomWidth = true },
+                new Column { Min = 3U, Max = 4U, Width = 18D, CustomWidth = true }),
+            data,
+            new SheetProtection { Sheet = true, Objects = true, Scenarios = true, FormatColumns = false, FormatRows = false });
+        if (catalogue.Kpis.Count > 0 && catalogue.DisclosureLevels.Count > 0)
+        {
+            var levels = string.Join(",", catalogue.DisclosureLevels);
+            worksheet.Append(new DataValidations(new DataValidation(new Formula1($"\"{levels}\""))
+            {
+                Type = DataValidationValues.List,
+                AllowBlank = true,
+                ShowErrorMessage = true,
+                ShowInputMessage = true,
+                ErrorStyle = DataValidationErrorStyleValues.Stop,
+                ErrorTitle = "Not a disclosure level",
+                Error = Truncate($"Choose one of: {string.Join(", ", catalogue.DisclosureLevels)}.", 255),
+                PromptTitle = "Disclosure level",
+                Prompt = Truncate($"The widest audience that may see this KPI's data: {string.Join(", ", catalogue.DisclosureLevels)} (most open first).", 255),
+                SequenceOfReferences = new ListValue<StringValue> { InnerText = $"D2:D{r - 1}" },
+            })
+            { Count = 1U });
+        }
+
+        worksheet.Append(new PageMargins { Left = 0.7D, Right = 0.7D, Top = 0.75D, Bottom = 0.75D, Header = 0.3D, Footer = 0.3D });
+        return worksheet;
     }
 
     static Worksheet Meta(StringTable strings, KpiCatalogue catalogue, string cycleId, int year, string memberCode, string memberName)
