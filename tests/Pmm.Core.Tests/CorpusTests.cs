@@ -45,16 +45,18 @@ public class CorpusTests
         ?? throw new InvalidDataException($"{ManifestFile} is empty."));
 
     /// <summary>
-    /// The rule ids the corpus must show: every structural rule a file can trigger (PMM-PLAUS-001 needs peers and
-    /// PMM-SYS-001 a server fault, so no file can), and the catalogue's cross-item rules of each kind.
+    /// The structural rule ids the corpus must show: every one a file can trigger (PMM-PLAUS-001 needs peers and
+    /// PMM-SYS-001 a server fault, so no file can). The catalogue's cross-item rules come from <see cref="Catalogue"/>.
     /// </summary>
-    static readonly string[] FileRuleIds =
+    static readonly string[] StructuralRuleIds =
     [
         RuleIds.FileEmpty, RuleIds.FileUnreadable, RuleIds.HeaderMissingColumn, RuleIds.RowShape,
         RuleIds.UnknownItem, RuleIds.DuplicateItem, RuleIds.MissingRequiredItem, RuleIds.WrongYear,
         RuleIds.NotANumber, RuleIds.OutOfBounds, RuleIds.NotAnInteger,
-        "PMM-RULE-001", "PMM-RULE-002", "PMM-RULE-003", "PMM-RULE-010",
     ];
+
+    /// <summary>The formats in which every catalogue rule must have a corpus file; Excel needs one file per rule kind.</summary>
+    static readonly string[] EveryRuleFormats = [SubmissionFormats.Csv, SubmissionFormats.Json];
 
     static IReadOnlyList<CorpusEntry> Manifest => LazyManifest.Value;
 
@@ -85,16 +87,20 @@ public class CorpusTests
         }
     }
 
-    // The corpus is big enough, exercises every rule id a file can trigger (and a did-you-mean), and has files in all three formats (with good files in each).
+    // The corpus is big enough, exercises every rule id a file can trigger (and a did-you-mean), triggers each catalogue rule alone in a CSV and a JSON file and each rule kind in an Excel file, and has files in all three formats (with good files in each).
     [Fact]
     public void Manifest_Corpus_CoversEveryFileRuleAndFormat()
     {
         var entries = Manifest;
         var covered = entries.SelectMany(e => e.Expected).Select(f => f.RuleId).ToHashSet();
+        var catalogueRuleIds = Catalogue.Rules.Select(r => r.Id).ToList();
 
         Assert.True(entries.Count >= 45, $"the corpus has {entries.Count} entries");
-        Assert.Empty(FileRuleIds.Except(covered).Order(StringComparer.Ordinal));
-        Assert.Empty(covered.Except(FileRuleIds.Concat(Catalogue.Rules.Select(r => r.Id))).Order(StringComparer.Ordinal));
+        Assert.Empty(StructuralRuleIds.Concat(catalogueRuleIds).Except(covered).Order(StringComparer.Ordinal));
+        Assert.Empty(covered.Except(StructuralRuleIds.Concat(catalogueRuleIds)).Order(StringComparer.Ordinal));
+        Assert.All(EveryRuleFormats, format => Assert.Empty(catalogueRuleIds.Except(RuleIdsIn(format)).Order(StringComparer.Ordinal)));
+        var excelRuleIds = RuleIdsIn(SubmissionFormats.Xlsx);
+        Assert.Empty(Catalogue.Rules.Select(r => r.Kind).Except(Catalogue.Rules.Where(r => excelRuleIds.Contains(r.Id)).Select(r => r.Kind)).Order(StringComparer.Ordinal));
         Assert.Contains(entries.SelectMany(e => e.Expected), f => f.RuleId == RuleIds.UnknownItem && f.Expected is not null && f.MessageContains is not null);
         Assert.Equal(SubmissionFormats.MediaTypes.Order(StringComparer.Ordinal), entries.Select(e => e.MediaType).Distinct().Order(StringComparer.Ordinal));
         Assert.All(SubmissionFormats.MediaTypes, m => Assert.Contains(entries, e => e.MediaType == m && e.Status == ValidationStatus.Accepted));
@@ -102,6 +108,14 @@ public class CorpusTests
         Assert.All(entries, e => Assert.Equal(e.Status == ValidationStatus.Accepted, e.Expected.Count == 0));
         Assert.All(entries, e => Assert.False(string.IsNullOrWhiteSpace(e.Description), e.File));
     }
+
+    /// <summary>The rule ids that corpus files of one format trigger alone: entries whose declared findings all have that one rule id (known issues left out).</summary>
+    static HashSet<string> RuleIdsIn(string mediaType) => Manifest
+        .Where(e => e.MediaType == mediaType && e.KnownIssue is null)
+        .Select(e => e.Expected.Select(f => f.RuleId).Distinct().ToList())
+        .Where(ids => ids.Count == 1)
+        .Select(ids => ids[0])
+        .ToHashSet(StringComparer.Ordinal);
 
     // Every file under Corpus/ is in the manifest, every listed file exists (or has a generator), and no committed file is bigger than 100 KB.
     [Fact]
@@ -288,6 +302,32 @@ public class CorpusTests
         {
             FillValid(sheet);
             SetNumber(sheet, ValueCell("AEO_COUNT", ReportingYear), 201);
+        }),
+        ["xlsx/rule-sw-agencies-exceed-border-agencies.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("BORDER_AGENCIES", ReportingYear), 12);
+            SetNumber(sheet, ValueCell("SW_AGENCIES", ReportingYear), 14);
+        }),
+        ["xlsx/rule-customs-revenue-exceeds-tax-revenue.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("CUSTOMS_REVENUE", ReportingYear), 310000000.75m);
+            SetNumber(sheet, ValueCell("CUSTOMS_REVENUE", ReportingYear - 1), 290000000);
+            SetNumber(sheet, ValueCell("TAX_REVENUE_TOTAL", ReportingYear), 250000000);
+        }),
+        ["xlsx/rule-managers-exceed-staff.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("STAFF_TOTAL", ReportingYear), 900);
+            SetNumber(sheet, ValueCell("STAFF_WOMEN", ReportingYear), 400);
+            SetNumber(sheet, ValueCell("MANAGERS_TOTAL", ReportingYear), 950);
+            SetNumber(sheet, ValueCell("MANAGERS_WOMEN", ReportingYear), 300);
+        }),
+        ["xlsx/rule-aeo-count-more-than-halved.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("AEO_COUNT", ReportingYear), 49);
         }),
         ["xlsx/zip-bomb.xlsx"] = () => Zip(zip =>
         {
