@@ -28,6 +28,21 @@ public class ContentHashTests
         Assert.Equal(csv, json);
     }
 
+    // Choosing a KPI's default disclosure level explicitly is the same data as not choosing; choosing another level, a comment or a state is not.
+    [Fact]
+    public void ContentHash_DisclosureStatesComments_CountAsData()
+    {
+        var plain = Hash(SubmissionFormats.Csv, TestData.ValidCsv());
+        var tf01 = Catalogue.Kpis.Single(k => k.Code == "TF-01").Disclosure;
+        var other = Catalogue.DisclosureLevels.First(l => l != tf01);
+        var withDisclosure = TestData.ValidCsv().Replace("item,year,value", "item,year,value,disclosure", StringComparison.Ordinal);
+
+        Assert.Equal(plain, Hash(SubmissionFormats.Csv, withDisclosure + $"TF-01,,,{tf01!.ToUpperInvariant()}\n"));
+        Assert.NotEqual(plain, Hash(SubmissionFormats.Csv, withDisclosure + $"TF-01,,,{other}\n"));
+        Assert.NotEqual(plain, Hash(SubmissionFormats.Csv, TestData.ValidCsv().Replace("item,year,value", "item,year,value,comment", StringComparison.Ordinal) + "DECL_TOTAL,,,estimate\n"));
+        Assert.NotEqual(plain, Hash(SubmissionFormats.Csv, TestData.ValidCsv().Replace("item,year,value", "item,year,value,status", StringComparison.Ordinal) + "SHIPMENTS_ECOM,2025,,not available\n"));
+    }
+
     // Different data, or two different broken files, never share a hash.
     [Fact]
     public void ContentHash_DifferentOrBroken_Differs()

@@ -48,12 +48,14 @@ public class CorpusTests
     /// The structural rule ids the corpus must show: every one a file can trigger (PMM-PLAUS-001 needs peers and
     /// PMM-SYS-001 a server fault, so no file can). The catalogue's cross-item rules come from <see cref="Catalogue"/>.
     /// </summary>
-    static readonly string[] StructuralRuleIds =
-    [
-        RuleIds.FileEmpty, RuleIds.FileUnreadable, RuleIds.HeaderMissingColumn, RuleIds.RowShape,
-        RuleIds.UnknownItem, RuleIds.DuplicateItem, RuleIds.MissingRequiredItem, RuleIds.WrongYear,
-        RuleIds.NotANumber, RuleIds.OutOfBounds, RuleIds.NotAnInteger,
-    ];
+    /// <summary>
+    /// Every rule id of <see cref="RuleIds"/> a file alone can trigger, i.e. all of them except those that need other
+    /// Members' data or a failure of the system. A new rule id without a corpus file fails the coverage test.
+    /// </summary>
+    static readonly string[] StructuralRuleIds = [.. typeof(RuleIds).GetFields()
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .Except([RuleIds.PeerOutlier, RuleIds.SystemError])];
 
     /// <summary>The formats in which every catalogue rule must have a corpus file; Excel needs one file per rule kind.</summary>
     static readonly string[] EveryRuleFormats = [SubmissionFormats.Csv, SubmissionFormats.Json];
@@ -134,6 +136,28 @@ public class CorpusTests
         Assert.Equal(Generators.Keys.Order(StringComparer.Ordinal), generated.Order(StringComparer.Ordinal));
         Assert.All(onDisk, f => Assert.True(new FileInfo(Path.Combine(CorpusDirectory, f)).Length <= 100 * 1024, $"{f} is over 100 KB"));
         Assert.All(Manifest, e => Assert.Equal(FormatOf(e.File), e.MediaType));
+    }
+
+    // The same states, reasons, comment and disclosure choices as CSV, JSON and the Excel template are one canonical form and one content hash.
+    [Fact]
+    public void GoodStatesFiles_AnyFormat_SameCanonicalFormAndHash()
+    {
+        var files = new[] { "csv/good-states-disclosure-comments.csv", "json/good-states-disclosure-comments.json", "xlsx/good-states-disclosure-comments.xlsx" };
+        var read = files.Select(f => (Bytes: Bytes(Manifest.Single(e => e.File == f)), MediaType: FormatOf(f))).ToList();
+        var parsed = read.Select(r => SubmissionFormats.Read(r.MediaType, new MemoryStream(r.Bytes))).ToList();
+        var hashes = read.Zip(parsed, (r, p) => SubmissionFormats.ContentHash(p, r.Bytes, Catalogue)).ToList();
+        var canonical = Validator.Validate(parsed[0], ReportingYear).Canonical!;
+
+        Assert.All(hashes, h => Assert.Equal(hashes[0], h));
+        Assert.Equal(canonical.Lines(), Validator.Validate(parsed[2], ReportingYear).Canonical!.Lines());
+        Assert.Contains(new CanonicalValue("SHIPMENTS_ECOM", ReportingYear, null, ValueState.NotApplicable, "No postal or courier e-commerce channel"), canonical.Values);
+        Assert.Contains(new CanonicalValue("DM_ELEMENTS_TOTAL", ReportingYear, null, ValueState.NotAvailable, "New data model not yet mapped"), canonical.Values);
+        Assert.Equal("wco", canonical.Disclosure["TF-01"]);
+        Assert.Equal("restricted", canonical.Disclosure["RC-01"]);
+        Assert.Equal(Catalogue.Kpis.Single(k => k.Code == "TF-02").Disclosure, canonical.Disclosure["TF-02"]);
+        Assert.Equal(Catalogue.Kpis.Count, canonical.Disclosure.Count);
+        Assert.Equal("Includes simplified declarations; excludes transit, which is declared separately", canonical.Comments["DECL_TOTAL"]);
+        Assert.NotEqual(hashes[0], SubmissionFormats.ContentHash(SubmissionFormats.Read(SubmissionFormats.Csv, new MemoryStream(read[0].Bytes[..^"RC-01,,,,,,Restricted\n".Length])), [], Catalogue));
     }
 
     static (CorpusEntry Entry, ValidationResult Result) Validate(string file)
@@ -363,6 +387,39 @@ public class CorpusTests
             cell.DataType = CellValues.SharedString;
             cell.CellValue = new CellValue("99999");
         }),
+        ["xlsx/good-states-disclosure-comments.xlsx"] = () => Fill(Template(), FillStates, document =>
+        {
+            var disclosure = SheetPart(document, ExcelTemplate.DisclosureSheet);
+            SetSharedText(disclosure, DisclosureCell("TF-01"), "wco");
+            SetInlineText(disclosure, DisclosureCell("RC-01"), "Restricted");
+        }),
+        ["xlsx/status-na-ambiguous.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Status), "n/a");
+        }),
+        ["xlsx/not-applicable-without-reason.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetSharedText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Status), ValueStates.NotApplicable);
+        }),
+        ["xlsx/value-and-status.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetNumber(sheet, ValueCell("SHIPMENTS_ECOM", ReportingYear), 12);
+            SetSharedText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Status), ValueStates.NotAvailable);
+        }),
+        ["xlsx/reason-without-status.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Reason), "No e-commerce channel");
+        }),
+        ["xlsx/disclosure-invalid-level.xlsx"] = () => Fill(Template(), FillValid, document => SetInlineText(SheetPart(document, ExcelTemplate.DisclosureSheet), DisclosureCell("TF-01"), "confidential")),
+        ["xlsx/comment-too-long.xlsx"] = () => Fill(Template(), sheet =>
+        {
+            FillValid(sheet);
+            SetInlineText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Comment), new string('x', SubmissionValidator.MaxTextLength + 1));
+        }),
     };
 
     static byte[] Template(int year = ReportingYear) => ExcelTemplate.Create(Catalogue, CycleId, year, "FR", "France");
@@ -375,6 +432,36 @@ public class CorpusTests
         {
             SetNumber(sheet, ValueCell(o.ItemCode, o.Year == TestData.Year ? t : t1, t), o.Value!.Value);
         }
+    }
+
+    /// <summary>
+    /// <see cref="FillValid"/>, plus the states, reasons and comment of csv/good-states-disclosure-comments.csv:
+    /// SHIPMENTS_ECOM not applicable with a reason, DM_ELEMENTS_TOTAL not available with a reason, a comment on DECL_TOTAL.
+    /// </summary>
+    internal static void FillStates(WorksheetPart sheet)
+    {
+        FillValid(sheet);
+        SetSharedText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Status), ValueStates.NotApplicable);
+        SetInlineText(sheet, RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Reason), "No postal or courier e-commerce channel");
+        SetSharedText(sheet, RowCell("DM_ELEMENTS_TOTAL", ExcelTemplate.DataColumns.Status), ValueStates.NotAvailable);
+        SetInlineText(sheet, RowCell("DM_ELEMENTS_TOTAL", ExcelTemplate.DataColumns.Reason), "New data model not yet mapped");
+        SetInlineText(sheet, RowCell("DECL_TOTAL", ExcelTemplate.DataColumns.Comment), "Includes simplified declarations; excludes transit, which is declared separately");
+    }
+
+    /// <summary>The cell of an item's row in a column of the sheet "Data" (1 = A).</summary>
+    internal static string RowCell(string itemCode, int column)
+    {
+        var row = Catalogue.Items.Select(i => i.Code).ToList().IndexOf(itemCode) + 2;
+        Assert.True(row >= 2, $"{itemCode} is not in the catalogue");
+        return (char)('A' + column - 1) + row.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The level cell of a KPI in the sheet "Disclosure".</summary>
+    internal static string DisclosureCell(string kpiCode)
+    {
+        var row = Catalogue.Kpis.Select(k => k.Code).ToList().IndexOf(kpiCode) + 2;
+        Assert.True(row >= 2, $"{kpiCode} is not in the catalogue");
+        return "D" + row.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>The years in the template's header (D1, E1), as it was made.</summary>

@@ -66,6 +66,50 @@ public class ExcelTests
         Assert.Equal(new ExcelTemplateInfo(CycleId, TestData.Year, "FR", "France", Catalogue.Version), ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(bytes), Limits));
     }
 
+    // Status cells offer the two states as a dropdown (only "not available" where the catalogue forbids "not applicable"); the sheet Disclosure lists every KPI at its default level, with a dropdown of the catalogue's levels.
+    [Fact]
+    public void Create_Template_StatusAndDisclosureDropdowns()
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(Template()), false);
+        var data = SheetPart(document, "Data");
+        var disclosure = SheetPart(document, "Disclosure");
+        var lists = data.Worksheet!.Descendants<DataValidation>().Where(v => v.Type?.Value == DataValidationValues.List).ToList();
+        string ListFor(string cell) => lists.Single(v => v.SequenceOfReferences!.InnerText!.Split(' ').Contains(cell)).Formula1!.Text;
+        var disclosureList = Assert.Single(disclosure.Worksheet!.Descendants<DataValidation>());
+
+        Assert.Equal("Status 2025", Text(document, CellAt(data, "F1")));
+        Assert.Equal("Status 2024", Text(document, CellAt(data, "G1")));
+        Assert.Equal("\"not applicable,not available\"", ListFor(CorpusTests.RowCell("SHIPMENTS_ECOM", ExcelTemplate.DataColumns.Status)));
+        Assert.Equal("\"not available\"", ListFor(CorpusTests.RowCell("DECL_TOTAL", ExcelTemplate.DataColumns.Status)));
+        Assert.Equal("\"not applicable,not available\"", ListFor(CorpusTests.RowCell("CUSTOMS_REVENUE", ExcelTemplate.DataColumns.PreviousStatus)));
+        Assert.Equal($"\"{string.Join(",", Catalogue.DisclosureLevels)}\"", disclosureList.Formula1!.Text);
+        Assert.Equal($"D2:D{Catalogue.Kpis.Count + 1}", disclosureList.SequenceOfReferences!.InnerText);
+        Assert.True(disclosure.Worksheet.GetFirstChild<SheetProtection>()?.Sheet?.Value);
+        Assert.All(Catalogue.Kpis.Select((k, i) => (k, Row: i + 2)), x =>
+        {
+            Assert.Equal(x.k.Code, Text(document, CellAt(disclosure, $"A{x.Row}")));
+            Assert.Equal(x.k.Disclosure, Text(document, CellAt(disclosure, $"D{x.Row}")));
+        });
+    }
+
+    // An untouched template's pre-set disclosure levels are the defaults: reading them changes nothing in the canonical form.
+    [Fact]
+    public void Read_TemplateWithDefaultLevels_SameHashAsCsv()
+    {
+        var bytes = Fill(Template(), sheet =>
+        {
+            foreach (var o in TestData.Read(TestData.ValidCsv()).Observations)
+            {
+                SetNumber(sheet, ValueCell(o.ItemCode, o.Year), o.Value!.Value);
+            }
+        });
+        var parsed = Read(bytes);
+        var csv = System.Text.Encoding.UTF8.GetBytes(TestData.ValidCsv());
+
+        Assert.Equal(Catalogue.Kpis.Count, parsed.Disclosures.Count);
+        Assert.Equal(SubmissionFormats.ContentHash(TestData.Read(TestData.ValidCsv()), csv, Catalogue), SubmissionFormats.ContentHash(parsed, bytes, Catalogue));
+    }
+
     // The template is a valid SpreadsheetML document (what Excel opens without a repair prompt).
     [Fact]
     public void Create_Template_PassesOpenXmlValidation()

@@ -48,5 +48,6 @@ public static class RuleIds
     public const string UnknownKpi = "PMM-DISC-002";
     public const string DuplicateDisclosure = "PMM-DISC-003";
     public const string TextTooLong = "PMM-TEXT-001";
+    public const string KpiNotComputable = "PMM-KPI-001";
     public const string SystemError = "PMM-SYS-001";
 }

@@ -2,21 +2,36 @@ using Pmm.Core.Catalogue;
 
 namespace Pmm.Core.Submissions;
 
-/// <summary>Computes KPI values from a Member's validated data items. A KPI whose inputs are absent, or whose denominator is zero, has no value.</summary>
+/// <summary>
+/// Computes KPI values from a Member's validated data items. A KPI whose inputs are absent, or whose denominator is
+/// zero, has no value; nor has one whose arithmetic overflows (absurdly large inputs), which is listed in
+/// <c>overflowed</c> so the caller can say so.
+/// </summary>
 public static class KpiCalculator
 {
-    public static IReadOnlyDictionary<string, decimal> Compute(KpiCatalogue catalogue, IReadOnlyDictionary<(string Item, int Year), decimal> values, int year)
+    public static IReadOnlyDictionary<string, decimal> Compute(KpiCatalogue catalogue, IReadOnlyDictionary<(string Item, int Year), decimal> values, int year, ICollection<string>? overflowed = null)
     {
+        ArgumentNullException.ThrowIfNull(catalogue);
         var result = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var kpi in catalogue.Kpis)
         {
-            var value = kpi.Formula.Kind switch
+            decimal? value;
+            try
             {
-                KpiFormulaKinds.Ratio => Ratio(kpi.Formula, values, year),
-                KpiFormulaKinds.Variation => Variation(kpi.Formula.Item!, values, year),
-                KpiFormulaKinds.Value => values.TryGetValue((kpi.Formula.Item!, year), out var v) ? v : null,
-                _ => null,
-            };
+                value = kpi.Formula.Kind switch
+                {
+                    KpiFormulaKinds.Ratio => Ratio(kpi.Formula, values, year),
+                    KpiFormulaKinds.Variation => Variation(kpi.Formula.Item!, values, year),
+                    KpiFormulaKinds.Value => values.TryGetValue((kpi.Formula.Item!, year), out var v) ? v : null,
+                    _ => null,
+                };
+            }
+            catch (OverflowException)
+            {
+                overflowed?.Add(kpi.Code);
+                continue;
+            }
+
             if (value is { } v2)
             {
                 result[kpi.Code] = decimal.Round(v2, 6);

@@ -115,9 +115,11 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         CheckDisclosures(parsed.Disclosures, findings);
         findings.AddRange(CheckRules(accepted, pointers, reportingYear));
         var rejected = findings.Any(f => f.Severity == Severity.Error);
+        var overflowed = new List<string>();
         var kpis = rejected
             ? new Dictionary<string, decimal>()
-            : KpiCalculator.Compute(catalogue, accepted, reportingYear);
+            : KpiCalculator.Compute(catalogue, accepted, reportingYear, overflowed);
+        findings.AddRange(overflowed.Select(code => new Finding(RuleIds.KpiNotComputable, Severity.Warning, $"KPI {code} cannot be computed: its data items are too large to combine.", "Check the units of the items this KPI uses (e.g. amounts in USD, not in thousandths of a cent).", code, "file")));
         if (!rejected && peers is { Count: > 0 })
         {
             findings.AddRange(PeerComparison.Check(catalogue, kpis, peers));
