@@ -24,11 +24,13 @@ public sealed record BenchmarkRow(
     bool Suppressed,
     DateTimeOffset ComputedAt,
     int Respondents,
-    string CatalogueVersion);
+    string CatalogueVersion,
+    string Audience);
 
 /// <summary>
 /// The <c>Benchmarks</c> table, the contract dashboards read (documented in the README):
-/// partition <c>{cycleId}~provisional</c> or <c>{cycleId}~final</c>, row key <c>{kpiCode}~{scope}~{group}</c>.
+/// partition <c>{cycleId}~provisional</c> or <c>{cycleId}~final</c>, row key <c>{audience}~{kpiCode}~{scope}~{group}</c>
+/// (the audience is a disclosure level: a row only aggregates values their Members allowed that audience to see).
 /// Provisional and final snapshots live in different partitions, so a late provisional run can never
 /// overwrite final figures.
 /// </summary>
@@ -40,7 +42,7 @@ public sealed class BenchmarkStore(PmmStorage storage)
         $"{cycleId}{StorageNames.KeySeparator}{kind.ToString().ToLowerInvariant()}";
 
     public static string RowKeyOf(Benchmark b) =>
-        string.Join(StorageNames.KeySeparator, b.KpiCode, b.Scope, b.Group);
+        string.Join(StorageNames.KeySeparator, b.Audience, b.KpiCode, b.Scope, b.Group);
 
     /// <summary>Replaces the cycle's snapshot of this kind: upserts every row, then deletes rows the new snapshot no longer has.</summary>
     public async Task ReplaceAsync(string cycleId, BenchmarkKind kind, IReadOnlyList<Benchmark> benchmarks, int respondents, string catalogueVersion, DateTimeOffset computedAt, CancellationToken cancellationToken = default)
@@ -60,6 +62,7 @@ public sealed class BenchmarkStore(PmmStorage storage)
                 ["KpiCode"] = b.KpiCode,
                 ["Scope"] = b.Scope,
                 ["Group"] = b.Group,
+                ["Audience"] = b.Audience,
                 ["N"] = b.N,
                 ["Mean"] = b.Mean,
                 ["Median"] = b.Median,
@@ -84,11 +87,13 @@ public sealed class BenchmarkStore(PmmStorage storage)
         }
     }
 
-    public async Task<IReadOnlyList<BenchmarkRow>> ReadAsync(string cycleId, BenchmarkKind kind, CancellationToken cancellationToken = default)
+    /// <summary>The rows of one audience (disclosure level) of the cycle's snapshot of this kind.</summary>
+    public async Task<IReadOnlyList<BenchmarkRow>> ReadAsync(string cycleId, BenchmarkKind kind, string audience, CancellationToken cancellationToken = default)
     {
         var partition = PartitionOf(cycleId, kind);
         var rows = new List<BenchmarkRow>();
-        await foreach (var e in storage.Benchmarks.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Audience eq {audience}");
+        await foreach (var e in storage.Benchmarks.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             rows.Add(new BenchmarkRow(
                 e.GetString("CycleId"),
@@ -102,7 +107,8 @@ public sealed class BenchmarkStore(PmmStorage storage)
                 e.GetBoolean("Suppressed") ?? false,
                 e.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.MinValue,
                 e.GetInt32("Respondents") ?? 0,
-                e.GetString("CatalogueVersion")));
+                e.GetString("CatalogueVersion"),
+                e.GetString("Audience")));
         }
 
         return rows;

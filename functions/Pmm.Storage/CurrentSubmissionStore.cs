@@ -6,7 +6,7 @@ using Pmm.Core.Benchmarks;
 namespace Pmm.Storage;
 
 /// <summary>
-/// Each Member's current accepted submission per cycle, with its KPI values: table
+/// Each Member's current accepted submission per cycle, with its KPI values and the disclosure level of each: table
 /// <c>CurrentSubmissions</c>, partition = cycle id, row key = Member code. Benchmarks read one partition.
 /// </summary>
 public sealed class CurrentSubmissionStore(PmmStorage storage)
@@ -15,13 +15,14 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
     /// Makes the submission current unless a later one (by submission id, which is time-ordered) already is.
     /// Optimistic concurrency: two validations finishing together cannot leave the older one current.
     /// </summary>
-    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
+    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, IReadOnlyDictionary<string, string>? disclosure, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(cycleId, memberCode)
         {
             ["SubmissionId"] = submissionId,
             ["AcceptedAt"] = acceptedAt,
             ["KpiValues"] = JsonSerializer.Serialize(kpis),
+            ["Disclosure"] = JsonSerializer.Serialize(disclosure ?? new Dictionary<string, string>()),
         };
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -63,7 +64,8 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
         await foreach (var e in storage.CurrentSubmissions.QueryAsync<TableEntity>(e => e.PartitionKey == cycleId, cancellationToken: cancellationToken))
         {
             var values = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("KpiValues") ?? "{}") ?? [];
-            list.Add(new MemberKpis(e.RowKey, values));
+            var disclosure = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Disclosure") ?? "{}") ?? [];
+            list.Add(new MemberKpis(e.RowKey, values, disclosure));
         }
 
         return list;

@@ -8,7 +8,37 @@ public class BenchmarkCalculatorTests
     static readonly KpiCatalogue Catalogue = KpiCatalogue.LoadEmbedded();
     static readonly MemberDirectory Members = MemberDirectory.LoadEmbedded();
 
-    static MemberKpis M(string code, decimal tf01) => new(code, new Dictionary<string, decimal> { ["TF-01"] = tf01 });
+    /// <summary>The most restricted audience, which sees every value.</summary>
+    static readonly string Widest = Catalogue.DisclosureLevels[^1];
+
+    static MemberKpis M(string code, decimal tf01, string? level = null) => new(
+        code,
+        new Dictionary<string, decimal> { ["TF-01"] = tf01 },
+        level is null ? null : new Dictionary<string, string> { ["TF-01"] = level });
+
+    // A value reaches the audience of the level its Member chose and every more restricted one, never a more open one; without a choice, the KPI's default applies.
+    [Fact]
+    public void Compute_DisclosureLevels_ValueOnlyInAllowedAudiences()
+    {
+        Assert.Equal(["public", "wco", "restricted"], Catalogue.DisclosureLevels);
+        Assert.Equal("public", Catalogue.Kpis.Single(k => k.Code == "TF-01").Disclosure);
+
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100, "wco"), M("POL", 95, "restricted"), M("DEU", 80, "Public")], minimumRespondents: 1);
+        Benchmark Global(string audience) => rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global && r.Audience == audience);
+
+        Assert.Equal((2, 85.0), (Global("public").N, Global("public").Mean!.Value));
+        Assert.Equal((3, 90.0), (Global("wco").N, Global("wco").Mean!.Value));
+        Assert.Equal((4, 91.25), (Global("restricted").N, Global("restricted").Mean!.Value));
+    }
+
+    // A level the catalogue does not know counts as the most restricted: a doubt never widens the audience.
+    [Fact]
+    public void Compute_UnknownLevel_MostRestricted()
+    {
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90, "secret")], minimumRespondents: 1);
+
+        Assert.Equal([0, 0, 1], Catalogue.DisclosureLevels.Select(a => rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global && r.Audience == a).N));
+    }
 
     // Global and regional n, mean and median; the median of an even count is the mean of the middle two.
     [Fact]
@@ -16,11 +46,11 @@ public class BenchmarkCalculatorTests
     {
         var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 3);
 
-        var global = rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global);
+        var global = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global);
         Assert.Equal(4, global.N);
         Assert.Equal(83.75, global.Mean!.Value, 10);
         Assert.Equal(92.5, global.Median!.Value, 10);
-        var europe = rows.Single(r => r.KpiCode == "TF-01" && r.Group == "EUR");
+        var europe = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Group == "EUR");
         Assert.Equal((3, 95.0, 95.0), (europe.N, europe.Mean!.Value, europe.Median!.Value));
     }
 
@@ -30,7 +60,7 @@ public class BenchmarkCalculatorTests
     {
         var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 3);
 
-        var africa = rows.Single(r => r.KpiCode == "TF-01" && r.Group == "ESA");
+        var africa = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Group == "ESA");
         Assert.True(africa.Suppressed);
         Assert.Equal(1, africa.N);
         Assert.Null(africa.Mean);
@@ -43,7 +73,7 @@ public class BenchmarkCalculatorTests
     {
         var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("XXX", 1)], minimumRespondents: 1);
 
-        Assert.Equal(Catalogue.Kpis.Count * (1 + Members.Regions.Count + Members.IncomeGroups.Count), rows.Count);
+        Assert.Equal(Catalogue.Kpis.Count * Catalogue.DisclosureLevels.Count * (1 + Members.Regions.Count + Members.IncomeGroups.Count), rows.Count);
         Assert.All(rows, r => Assert.Equal(0, r.N));
     }
 
@@ -53,8 +83,8 @@ public class BenchmarkCalculatorTests
     {
         var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 1);
 
-        var high = rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup && r.Group == Members.ByCode["FRA"].IncomeGroup);
-        Assert.Equal(rows.Count(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup), Members.IncomeGroups.Count);
+        var high = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup && r.Group == Members.ByCode["FRA"].IncomeGroup);
+        Assert.Equal(rows.Count(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup), Members.IncomeGroups.Count);
         Assert.Equal(new[] { "BEL", "FRA", "POL" }.Count(c => Members.ByCode[c].IncomeGroup == high.Group), high.N);
     }
 }

@@ -71,7 +71,7 @@ public class EndToEndTests(LocalHostFixture app)
         Assert.Equal(96.5, tf01.GetProperty("mean").GetDouble(), 9);
 
         // Dashboards may read the table directly: the same figures are there under the documented keys.
-        var table = await app.Host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final);
+        var table = await app.Host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final, "public");
         var row = table.Single(r => r.KpiCode == "TF-01" && r.Scope == "global");
         Assert.Equal((2, 96.5, "final"), (row.N, row.Mean!.Value, row.Status));
 

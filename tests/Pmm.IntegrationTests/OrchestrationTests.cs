@@ -37,7 +37,7 @@ public class OrchestrationTests : IAsyncLifetime
         await host.Services.GetRequiredService<PmmStorage>().EnsureCreatedAsync();
         var cycleId = TestStorage.Unique("orch");
         await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Open, DateTimeOffset.UtcNow, null, null));
-        await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, DateTimeOffset.UtcNow);
+        await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleFunctions.CycleOrchestration), new CycleOrchestrationInput(cycleId, 2025, deadline), new StartOrchestrationOptions(CycleFunctions.InstanceIdOf(cycleId)));
         return (cycleId, cycles);
     }
@@ -61,7 +61,7 @@ public class OrchestrationTests : IAsyncLifetime
         Assert.Equal("closed by staff (tester)", outcome.ClosedReason);
         Assert.Equal(1, outcome.Respondents);
         Assert.Equal(CycleStatus.Closed, (await cycles.GetAsync(cycleId))!.Status);
-        var final = await host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final);
+        var final = await host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final, "public");
         Assert.Equal(97.5, final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean);
     }
 

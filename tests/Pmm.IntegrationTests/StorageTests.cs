@@ -91,11 +91,12 @@ public class StorageTests : IAsyncLifetime
         var older = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(-5)).ToString("N");
         var newer = Guid.CreateVersion7().ToString("N");
 
-        Assert.True(await current.PromoteAsync(cycle, "KEN", newer, new Dictionary<string, decimal> { ["TF-01"] = 2 }, DateTimeOffset.UtcNow));
-        Assert.False(await current.PromoteAsync(cycle, "KEN", older, new Dictionary<string, decimal> { ["TF-01"] = 1 }, DateTimeOffset.UtcNow));
+        Assert.True(await current.PromoteAsync(cycle, "KEN", newer, new Dictionary<string, decimal> { ["TF-01"] = 2 }, new Dictionary<string, string> { ["TF-01"] = "wco" }, DateTimeOffset.UtcNow));
+        Assert.False(await current.PromoteAsync(cycle, "KEN", older, new Dictionary<string, decimal> { ["TF-01"] = 1 }, null, DateTimeOffset.UtcNow));
 
         var row = Assert.Single(await current.ListAsync(cycle));
         Assert.Equal(2m, row.Values["TF-01"]);
+        Assert.Equal("wco", row.Disclosure!["TF-01"]);
         Assert.Equal(newer, await current.GetCurrentIdAsync(cycle, "KEN"));
     }
 
@@ -111,10 +112,25 @@ public class StorageTests : IAsyncLifetime
 
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Provisional, [Row("A", 5)], 4, "v1", DateTimeOffset.UtcNow);
 
-        var provisional = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Provisional));
+        var provisional = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Provisional, BenchmarkCalculator.AllAudience));
         Assert.Equal((5.0, 4, "provisional"), (provisional.Mean!.Value, provisional.Respondents, provisional.Status));
-        var final = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final));
+        var final = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final, BenchmarkCalculator.AllAudience));
         Assert.Equal((9.0, "final"), (final.Mean!.Value, final.Status));
+    }
+
+    // Each audience's rows are read apart: the same KPI, scope and group under two audiences are two rows.
+    [Fact]
+    public async Task BenchmarkStore_Audiences_ReadApart()
+    {
+        var benchmarks = new BenchmarkStore(storage);
+        var cycle = TestStorage.Unique("c");
+        Benchmark Row(string audience, int n, double mean) => new("TF-01", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, n, mean, mean, false, audience);
+        await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, [Row("public", 3, 1), Row("wco", 4, 2), Row("restricted", 5, 3)], 5, "v1", DateTimeOffset.UtcNow);
+
+        var wco = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final, "wco"));
+
+        Assert.Equal((4, 2.0, "wco"), (wco.N, wco.Mean!.Value, wco.Audience));
+        Assert.Empty(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final, "secret"));
     }
 
     // More than one table transaction's worth of rows (100) is written in several batches.
@@ -127,6 +143,6 @@ public class StorageTests : IAsyncLifetime
 
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, rows, 1, "v1", DateTimeOffset.UtcNow);
 
-        Assert.Equal(250, (await benchmarks.ReadAsync(cycle, BenchmarkKind.Final)).Count);
+        Assert.Equal(250, (await benchmarks.ReadAsync(cycle, BenchmarkKind.Final, BenchmarkCalculator.AllAudience)).Count);
     }
 }

@@ -3,8 +3,11 @@ using Pmm.Core.Catalogue;
 
 namespace Pmm.Core.Benchmarks;
 
-/// <summary>One Member's KPI values, as used for benchmarking.</summary>
-public sealed record MemberKpis(string MemberCode, IReadOnlyDictionary<string, decimal> Values);
+/// <summary>
+/// One Member's KPI values, as used for benchmarking, with the disclosure level the Member chose for each KPI
+/// (a KPI missing from <see cref="Disclosure"/> has the catalogue's default level).
+/// </summary>
+public sealed record MemberKpis(string MemberCode, IReadOnlyDictionary<string, decimal> Values, IReadOnlyDictionary<string, string>? Disclosure = null);
 
 /// <summary>Scopes a benchmark can be computed over.</summary>
 public static class BenchmarkScopes
@@ -16,48 +19,83 @@ public static class BenchmarkScopes
 }
 
 /// <summary>
-/// An aggregate of one KPI over a group of Members. When fewer Members than the publication
-/// threshold reported, <see cref="Suppressed"/> is true and no statistic is given, so a small group
-/// cannot reveal one Member's value.
+/// An aggregate of one KPI over a group of Members, for one audience (a disclosure level): only values their Member
+/// allowed that audience to see are in it. When fewer Members than the publication threshold count,
+/// <see cref="Suppressed"/> is true and no statistic is given, so a small group cannot reveal one Member's value.
 /// </summary>
-public sealed record Benchmark(string KpiCode, string Scope, string Group, int N, double? Mean, double? Median, bool Suppressed);
+public sealed record Benchmark(string KpiCode, string Scope, string Group, int N, double? Mean, double? Median, bool Suppressed, string Audience = BenchmarkCalculator.AllAudience);
 
-/// <summary>Computes per-KPI benchmarks: global, per WCO region and per World Bank income group. Pure: no I/O.</summary>
+/// <summary>
+/// Computes per-KPI benchmarks: global, per WCO region and per World Bank income group, once per audience of the
+/// catalogue's disclosure levels. A Member's value reaches the audience of the level it chose and every more
+/// restricted one (levels are ordered most open first), never a more open one. Pure: no I/O.
+/// </summary>
 public static class BenchmarkCalculator
 {
+    /// <summary>The only audience of a catalogue without disclosure levels.</summary>
+    public const string AllAudience = "all";
+
     public static IReadOnlyList<Benchmark> Compute(KpiCatalogue catalogue, MemberDirectory members, IEnumerable<MemberKpis> submissions, int minimumRespondents)
     {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(members);
+        var audiences = catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [AllAudience];
         var rows = submissions
             .Where(s => members.ByCode.ContainsKey(s.MemberCode))
-            .Select(s => (Region: members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, s.Values))
+            .Select(s => (Region: members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, s.Values, s.Disclosure))
             .ToList();
         var result = new List<Benchmark>();
         foreach (var kpi in catalogue.Kpis)
         {
-            var reported = rows.Where(r => r.Values.ContainsKey(kpi.Code)).Select(r => (r.Region, r.Income, Value: (double)r.Values[kpi.Code])).ToList();
-            result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, reported.Select(r => r.Value), minimumRespondents));
-            foreach (var region in members.Regions)
+            var reported = rows
+                .Where(r => r.Values.ContainsKey(kpi.Code))
+                .Select(r => (r.Region, r.Income, Value: (double)r.Values[kpi.Code], Level: LevelIndex(catalogue, kpi, r.Disclosure)))
+                .ToList();
+            for (var a = 0; a < audiences.Count; a++)
             {
-                result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, reported.Where(r => r.Region == region.Code).Select(r => r.Value), minimumRespondents));
-            }
+                var audience = audiences[a];
+                var visible = reported.Where(r => r.Level <= a).ToList();
+                result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, visible.Select(r => r.Value), minimumRespondents, audience));
+                foreach (var region in members.Regions)
+                {
+                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, visible.Where(r => r.Region == region.Code).Select(r => r.Value), minimumRespondents, audience));
+                }
 
-            foreach (var income in members.IncomeGroups)
-            {
-                result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, reported.Where(r => r.Income == income).Select(r => r.Value), minimumRespondents));
+                foreach (var income in members.IncomeGroups)
+                {
+                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, visible.Where(r => r.Income == income).Select(r => r.Value), minimumRespondents, audience));
+                }
             }
         }
 
         return result;
     }
 
-    static Benchmark Aggregate(string kpi, string scope, string group, IEnumerable<double> values, int minimum)
+    /// <summary>
+    /// The position of the level a Member chose for a KPI (else the KPI's default) in the catalogue's levels; an
+    /// unknown level counts as the most restricted, so a doubt never widens an audience.
+    /// </summary>
+    static int LevelIndex(KpiCatalogue catalogue, Kpi kpi, IReadOnlyDictionary<string, string>? disclosure)
+    {
+        var levels = catalogue.DisclosureLevels;
+        if (levels.Count == 0)
+        {
+            return 0;
+        }
+
+        var level = disclosure is not null && disclosure.TryGetValue(kpi.Code, out var chosen) ? chosen : kpi.Disclosure;
+        var index = level is null ? -1 : levels.ToList().FindIndex(l => string.Equals(l, level, StringComparison.OrdinalIgnoreCase));
+        return index < 0 ? levels.Count - 1 : index;
+    }
+
+    static Benchmark Aggregate(string kpi, string scope, string group, IEnumerable<double> values, int minimum, string audience)
     {
         var data = values.ToArray();
         if (data.Length == 0 || data.Length < minimum)
         {
-            return new Benchmark(kpi, scope, group, data.Length, null, null, Suppressed: true);
+            return new Benchmark(kpi, scope, group, data.Length, null, null, Suppressed: true, audience);
         }
 
-        return new Benchmark(kpi, scope, group, data.Length, data.Mean(), data.Median(), Suppressed: false);
+        return new Benchmark(kpi, scope, group, data.Length, data.Mean(), data.Median(), Suppressed: false, audience);
     }
 }

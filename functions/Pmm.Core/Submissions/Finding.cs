@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Pmm.Core.Submissions;
 
 /// <summary>How serious a finding is: any error rejects the submission; warnings do not.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
 public enum Severity
 {
     Warning,

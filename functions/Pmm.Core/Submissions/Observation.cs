@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Pmm.Core.Submissions;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace Pmm.Core.Submissions;
 /// "Not applicable" (the item does not exist in the Member's context; a reason is required) is not the same as
 /// "not available" (the item applies but the figure cannot be given) nor as missing (nothing said at all).
 /// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ValueState>))]
 public enum ValueState
 {
     Reported,

@@ -20,6 +20,18 @@ public sealed record Caller(string Subject, IReadOnlySet<string> Roles, string? 
 {
     public bool IsStaff => Roles.Contains(AppRoles.Staff);
 
+    /// <summary>
+    /// The most restricted disclosure level (audience) whose benchmarks the caller may read, from the catalogue's
+    /// levels ordered most open first: Staff read every level; a Member's NCP reads the WCO level (the second
+    /// level: "all NCPs and peer reviewers"); Readers (dashboards, the public report) read the first, public, level.
+    /// </summary>
+    public int AudienceIndex(IReadOnlyList<string> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        var last = Math.Max(0, levels.Count - 1);
+        return IsStaff ? last : Roles.Contains(AppRoles.Member) ? Math.Min(1, last) : 0;
+    }
+
     /// <summary>Staff may act on any Member; a Member only on the Member its token is bound to.</summary>
     public bool MayActFor(string memberCode) =>
         IsStaff || (Roles.Contains(AppRoles.Member) && string.Equals(MemberCode, memberCode, StringComparison.Ordinal));

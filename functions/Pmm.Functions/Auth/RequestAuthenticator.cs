@@ -101,8 +101,7 @@ public sealed class RequestAuthenticator
     static ObjectResult OtherMember(Caller caller, string memberCode) =>
         Forbidden(ProblemCodes.OtherMember, $"This token is bound to Member '{caller.MemberCode}' and cannot access data of Member '{memberCode}'.");
 
-    static ObjectResult Forbidden(string code, string detail) =>
-        Problems.Create(StatusCodes.Status403Forbidden, code, "Not allowed.", detail);
+    static ObjectResult Forbidden(string code, string detail) => Problems.Forbidden(code, detail);
 
     static string Describe(Exception? ex) => ex switch
     {

@@ -83,7 +83,9 @@ public sealed class BenchmarkFunctions(
 
     /// <summary>
     /// A cycle's benchmarks. <c>?status=final|provisional</c>; by default final once the cycle is closed,
-    /// provisional before. Provisional figures are labelled as such in every row.
+    /// provisional before. Provisional figures are labelled as such in every row. <c>?audience=</c> a disclosure
+    /// level, at most the caller's (<see cref="Caller.AudienceIndex"/>), by default the caller's: the rows then
+    /// aggregate only values their Members allowed that audience to see.
     /// </summary>
     [Function(nameof(GetBenchmarks))]
     public async Task<IActionResult> GetBenchmarks(
@@ -91,10 +93,29 @@ public sealed class BenchmarkFunctions(
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Reader, AppRoles.Staff, AppRoles.Member);
+        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Reader, AppRoles.Staff, AppRoles.Member);
         if (failure is not null)
         {
             return failure;
+        }
+
+        var levels = catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [BenchmarkCalculator.AllAudience];
+        var allowed = caller!.AudienceIndex(levels);
+        var audience = levels[allowed];
+        if (req.Query["audience"].ToString() is { Length: > 0 } asked)
+        {
+            var index = levels.ToList().FindIndex(l => string.Equals(l, asked, StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                return Problems.BadRequest(ProblemCodes.InvalidField, $"audience must be one of {string.Join(", ", levels)}, not '{asked}'.", pointer: "?audience");
+            }
+
+            if (index > allowed)
+            {
+                return Problems.Forbidden(ProblemCodes.AudienceNotAllowed, $"Your role may read benchmarks up to the '{levels[allowed]}' audience, not '{levels[index]}'.");
+            }
+
+            audience = levels[index];
         }
 
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
@@ -113,11 +134,12 @@ public sealed class BenchmarkFunctions(
             return Problems.BadRequest(ProblemCodes.InvalidField, $"status must be 'final' or 'provisional', not '{requested}'.", pointer: "?status");
         }
 
-        var rows = await benchmarks.ReadAsync(cycleId, kind, cancellationToken);
+        var rows = await benchmarks.ReadAsync(cycleId, kind, audience, cancellationToken);
         return new OkObjectResult(new
         {
             cycleId,
             status = kind.ToString().ToLowerInvariant(),
+            audience,
             computedAt = rows.Count > 0 ? rows.Max(r => r.ComputedAt) : (DateTimeOffset?)null,
             respondents = rows.Count > 0 ? rows[0].Respondents : 0,
             catalogueVersion = rows.Count > 0 ? rows[0].CatalogueVersion : null,

@@ -10,6 +10,7 @@ public static class ProblemCodes
     public const string InvalidToken = "PMM-AUTH-002";
     public const string WrongRole = "PMM-AUTH-003";
     public const string OtherMember = "PMM-AUTH-004";
+    public const string AudienceNotAllowed = "PMM-AUTH-005";
     public const string BadRequestBody = "PMM-REQ-001";
     public const string InvalidField = "PMM-REQ-002";
     public const string UnsupportedMediaType = "PMM-REQ-003";
@@ -56,6 +57,9 @@ public static class Problems
 
     public static ObjectResult BadRequest(string code, string detail, string? pointer = null, object? errors = null) =>
         Create(StatusCodes.Status400BadRequest, code, "The request is not valid.", detail, pointer, errors);
+
+    public static ObjectResult Forbidden(string code, string detail) =>
+        Create(StatusCodes.Status403Forbidden, code, "Not allowed.", detail);
 
     public static ObjectResult NotFound(string code, string detail) =>
         Create(StatusCodes.Status404NotFound, code, "Not found.", detail);

@@ -6,14 +6,14 @@ namespace Pmm.Functions.Submissions;
 /// <summary>Input of the validation orchestration and its activities.</summary>
 public sealed record SubmissionRef(string CycleId, string MemberCode, string SubmissionId);
 
-/// <summary>The validation verdict passed between activities.</summary>
-public sealed record ValidationSummary(ValidationStatus Status, int Errors, int Warnings, IReadOnlyDictionary<string, decimal> KpiValues);
+/// <summary>The validation verdict passed between activities, with the disclosure level of each computed KPI.</summary>
+public sealed record ValidationSummary(ValidationStatus Status, int Errors, int Warnings, IReadOnlyDictionary<string, decimal> KpiValues, IReadOnlyDictionary<string, string>? Disclosure = null);
 
 /// <summary>Input of the activity that records the verdict users see.</summary>
 public sealed record Verdict(SubmissionRef Submission, ValidationSummary Summary);
 
 /// <summary>Input of the activity that makes an accepted submission current.</summary>
-public sealed record Promotion(SubmissionRef Submission, IReadOnlyDictionary<string, decimal> KpiValues);
+public sealed record Promotion(SubmissionRef Submission, IReadOnlyDictionary<string, decimal> KpiValues, IReadOnlyDictionary<string, string>? Disclosure = null);
 
 /// <summary>The status resource of a submission.</summary>
 public sealed record SubmissionView(
@@ -32,7 +32,8 @@ public sealed record SubmissionView(
     string? Format,
     IReadOnlyList<Finding>? Findings,
     IReadOnlyDictionary<string, decimal>? KpiValues,
-    string StatusUrl)
+    string StatusUrl,
+    CanonicalSubmission? Canonical = null)
 {
     public static SubmissionView From(SubmissionRecord r, bool isCurrent, ValidationResult? result) => new(
         r.SubmissionId,
@@ -50,7 +51,8 @@ public sealed record SubmissionView(
         result?.Format,
         result?.Findings,
         result?.KpiValues,
-        UrlOf(r.CycleId, r.MemberCode, r.SubmissionId));
+        UrlOf(r.CycleId, r.MemberCode, r.SubmissionId),
+        result?.Canonical);
 
     public static string UrlOf(string cycleId, string memberCode, string submissionId) =>
         $"/api/cycles/{cycleId}/members/{memberCode}/submissions/{submissionId}";

@@ -201,7 +201,7 @@ public sealed class SubmissionFunctions(
             summary = await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
             if (summary.Status != ValidationStatus.Rejected)
             {
-                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues), CycleFunctions.Retry);
+                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues, summary.Disclosure), CycleFunctions.Retry);
             }
         }
         catch (TaskFailedException ex)
@@ -233,7 +233,8 @@ public sealed class SubmissionFunctions(
             result.Status,
             result.Findings.Count(f => f.Severity == Severity.Error),
             result.Findings.Count(f => f.Severity == Severity.Warning),
-            result.KpiValues);
+            result.KpiValues,
+            result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>Makes an accepted submission current, unless the cycle has stopped taking submissions meanwhile.</summary>
@@ -247,7 +248,7 @@ public sealed class SubmissionFunctions(
             return false;
         }
 
-        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, clock.GetUtcNow());
+        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow());
     }
 
     /// <summary>Shows the verdict to the submitter.</summary>
