@@ -15,7 +15,7 @@ public class CsvSubmissionReaderTests
 
         Assert.Empty(parsed.Findings);
         Assert.Equal(6, parsed.Observations.Count);
-        Assert.Equal(new Observation("DECL_TOTAL", 2025, 1000m, "line 2", 2), parsed.Observations[0]);
+        Assert.Equal(new Observation("DECL_TOTAL", 2025, 1000m, "line 2", 2) { ItemPointer = "line 2, column 1", YearPointer = "line 2, column 2", ValuePointer = "line 2, column 3" }, parsed.Observations[0]);
         Assert.Equal(5000000.5m, parsed.Observations[4].Value);
     }
 

@@ -99,7 +99,7 @@ public class SubmissionValidatorTests
 
         Assert.Equal(ValidationStatus.Rejected, result.Status);
         var finding = Assert.Single(result.Findings);
-        Assert.Equal(("PMM-RULE-001", "line 3", "DECL_ELECTRONIC = 1985 > DECL_TOTAL = 1000"), (finding.RuleId, finding.Pointer, finding.Found));
+        Assert.Equal(("PMM-RULE-001", "line 3, column 3", "DECL_ELECTRONIC = 1985 > DECL_TOTAL = 1000"), (finding.RuleId, finding.Pointer, finding.Found));
     }
 
     // A large change between T-1 and T is a warning: accepted with warnings, KPIs still computed.
@@ -110,7 +110,7 @@ public class SubmissionValidatorTests
 
         Assert.Equal(ValidationStatus.AcceptedWithWarnings, result.Status);
         var finding = Assert.Single(result.Findings);
-        Assert.Equal(("PMM-RULE-010", Severity.Warning, "line 4"), (finding.RuleId, finding.Severity, finding.Pointer));
+        Assert.Equal(("PMM-RULE-010", Severity.Warning, "line 4, column 3"), (finding.RuleId, finding.Severity, finding.Pointer));
         Assert.Equal(250m, result.KpiValues["TF-02"]);
     }
 }

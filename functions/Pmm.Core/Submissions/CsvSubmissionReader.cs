@@ -178,17 +178,18 @@ public static class CsvSubmissionReader
             if (!ValueStates.TryParse(row.Status, out var state))
             {
                 findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{row.Status}' is not a status.", ValueStates.Hint(row.Status), item, At(line, statusAt), line, statusAt + 1, row.Status, ValueStates.Expected));
-                observations.Add(new Observation(item, year, null, $"line {line}", line));
+                observations.Add(new Observation(item, year, null, $"line {line}", line) { ItemPointer = At(line, itemAt), YearPointer = At(line, yearAt) });
                 continue;
             }
 
+            var pointers = (Item: At(line, itemAt), Year: At(line, yearAt), Value: At(line, valueAt));
             var statePointer = state == ValueState.Reported && row.Reason.Length > 0 ? At(line, reasonAt) : state == ValueState.Reported ? null : At(line, statusAt);
             var reason = row.Reason.Length > 0 ? row.Reason : null;
             if (row.Value.Length == 0)
             {
                 if (state != ValueState.Reported || reason is not null)
                 {
-                    observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
+                    observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
                 }
 
                 // No value and no status: the line says nothing (as an empty cell in the template).
@@ -198,11 +199,11 @@ public static class CsvSubmissionReader
             if (!NumberReader.TryParse(row.Value, decimalMark, out var value))
             {
                 findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{row.Value}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, row.Value, "a number"));
-                observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
+                observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
                 continue;
             }
 
-            observations.Add(new Observation(item, year, value, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer });
+            observations.Add(new Observation(item, year, value, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
         }
 
         if (observations.Count == 0 && disclosures.Count == 0 && comments.Count == 0 && findings.Count == 0)

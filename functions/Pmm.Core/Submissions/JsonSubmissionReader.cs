@@ -86,7 +86,7 @@ public static class JsonSubmissionReader
                 if (statusText is not null && !ValueStates.TryParse(statusText, out state))
                 {
                     findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"{item}: '{statusText}' is not a status.", ValueStates.Hint(statusText), item, $"{at}/status", Found: statusText, Expected: ValueStates.Expected));
-                    observations.Add(new Observation(item, year, null, at));
+                    observations.Add(new Observation(item, year, null, at) { ItemPointer = $"{at}/item", YearPointer = $"{at}/year" });
                     continue;
                 }
 
@@ -95,7 +95,7 @@ public static class JsonSubmissionReader
                 {
                     if (state != ValueState.Reported || reason is not null)
                     {
-                        observations.Add(new Observation(item, year, null, at) { State = state, Reason = reason, StatePointer = statePointer });
+                        observations.Add(new Observation(item, year, null, at) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = $"{at}/item", YearPointer = $"{at}/year", ValuePointer = $"{at}/value" });
                     }
 
                     continue;
@@ -104,11 +104,11 @@ public static class JsonSubmissionReader
                 if (valueElement.ValueKind != JsonValueKind.Number || !valueElement.TryGetDecimal(out var value))
                 {
                     findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"{item}: {valueElement.GetRawText()} is not a number.", "Write values as JSON numbers with a point as decimal mark and no quotes, e.g. 1234.5.", item, $"{at}/value", Found: valueElement.GetRawText(), Expected: "a number"));
-                    observations.Add(new Observation(item, year, null, at) { State = state, Reason = reason, StatePointer = statePointer });
+                    observations.Add(new Observation(item, year, null, at) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = $"{at}/item", YearPointer = $"{at}/year", ValuePointer = $"{at}/value" });
                     continue;
                 }
 
-                observations.Add(new Observation(item, year, value, at) { State = state, Reason = reason, StatePointer = statePointer });
+                observations.Add(new Observation(item, year, value, at) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = $"{at}/item", YearPointer = $"{at}/year", ValuePointer = $"{at}/value" });
             }
 
             ReadDisclosure(root, disclosures, findings);

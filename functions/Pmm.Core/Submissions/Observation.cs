@@ -99,6 +99,15 @@ public sealed record Observation(string ItemCode, int Year, decimal? Value, stri
 
     /// <summary>Where the state or reason is, when it is not where the value is (e.g. "Data!F7", "/values/3/status").</summary>
     public string? StatePointer { get; init; }
+
+    /// <summary>Where the item code is, when more precise than <see cref="Pointer"/> ("line 4, column 1", "/values/3/item", "Data!A7").</summary>
+    public string? ItemPointer { get; init; }
+
+    /// <summary>Where the year is, when more precise than <see cref="Pointer"/> ("line 4, column 2", "/values/3/year").</summary>
+    public string? YearPointer { get; init; }
+
+    /// <summary>Where the value is, when more precise than <see cref="Pointer"/> ("line 4, column 3", "/values/3/value").</summary>
+    public string? ValuePointer { get; init; }
 }
 
 /// <summary>A Member's choice of disclosure level for one KPI, as written in the file.</summary>

@@ -50,14 +50,14 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             {
                 var suggestion = Closest(o.ItemCode, catalogue.Items.Select(i => i.Code));
                 unknownCodes.Add(o.ItemCode);
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, o.ItemPointer ?? o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
 
             var allowed = item.PreviousYear ? $"{reportingYear} or {reportingYear - 1}" : $"{reportingYear}";
             if (o.Year != reportingYear && !(item.PreviousYear && o.Year == reportingYear - 1))
             {
-                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"{item.Code} is asked for {allowed}, not {o.Year}.", $"This cycle collects year {reportingYear}" + (item.PreviousYear ? $" and, for this item, {reportingYear - 1}." : "."), item.Code, o.Pointer, o.Line, Found: o.Year.ToString(CultureInfo.InvariantCulture), Expected: allowed));
+                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"{item.Code} is asked for {allowed}, not {o.Year}.", $"This cycle collects year {reportingYear}" + (item.PreviousYear ? $" and, for this item, {reportingYear - 1}." : "."), item.Code, o.YearPointer ?? o.Pointer, o.Line, Found: o.Year.ToString(CultureInfo.InvariantCulture), Expected: allowed));
                 continue;
             }
 
@@ -83,18 +83,18 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             if (item.Min is { } min && value < min || item.Max is { } max && value > max)
             {
                 var range = $"{item.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}..{item.Max?.ToString(CultureInfo.InvariantCulture) ?? "+inf"}";
-                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: range));
+                findings.Add(new Finding(RuleIds.OutOfBounds, Severity.Error, $"{item.Code} = {value.ToString(CultureInfo.InvariantCulture)} is outside {range}.", $"{item.Label} is measured in {item.Unit}; check the sign and the unit.", item.Code, o.ValuePointer ?? o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: range));
                 continue;
             }
 
             if (item.Integer && value != decimal.Truncate(value))
             {
-                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
+                findings.Add(new Finding(RuleIds.NotAnInteger, Severity.Error, $"{item.Code} is a count; {value.ToString(CultureInfo.InvariantCulture)} is not a whole number.", "Counts are whole numbers; remove the decimals.", item.Code, o.ValuePointer ?? o.Pointer, o.Line, Found: value.ToString(CultureInfo.InvariantCulture), Expected: "a whole number"));
                 continue;
             }
 
             accepted[key] = value;
-            pointers[key] = (o.Pointer, o.Line);
+            pointers[key] = (o.ValuePointer ?? o.Pointer, o.Line);
         }
 
         // When the file as a whole could not be read, listing every required item as missing would bury the real problem.

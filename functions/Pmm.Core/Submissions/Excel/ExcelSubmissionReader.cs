@@ -251,14 +251,15 @@ public static class ExcelSubmissionReader
                 }
             }
 
+            var itemPointer = Cell(row.A!.Reference);
             if (now is not null)
             {
-                observations.Add(now);
+                observations.Add(now with { ItemPointer = itemPointer });
             }
 
             if (before is not null)
             {
-                observations.Add(before);
+                observations.Add(before with { ItemPointer = itemPointer });
             }
         }
 
