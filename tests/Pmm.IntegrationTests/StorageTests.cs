@@ -25,7 +25,7 @@ public class StorageTests : IAsyncLifetime
     public async Task CycleStore_CreateTwice_SecondRefused()
     {
         var cycles = new CycleStore(storage);
-        var cycle = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null);
+        var cycle = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null, "2026.1-a", "2026.1-b");
 
         Assert.True(await cycles.TryCreateAsync(cycle));
         Assert.False(await cycles.TryCreateAsync(cycle with { ReportingYear = 2024 }));
