@@ -6,7 +6,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pmm.Core.Benchmarks;
-using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Catalogue;
