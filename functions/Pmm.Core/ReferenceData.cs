@@ -1,8 +1,21 @@
 namespace Pmm.Core;
 
-static class ReferenceData
+/// <summary>The reference files embedded in <c>Pmm.Core.dll</c>: the default catalogue and Members reference set.</summary>
+public static class ReferenceData
 {
+    public const string CatalogueFile = "catalogue.json";
+    public const string MembersFile = "members.json";
+
     public static Stream Open(string name) =>
         typeof(ReferenceData).Assembly.GetManifestResourceStream($"Pmm.Core.Reference.{name}")
         ?? throw new InvalidOperationException($"Embedded reference file '{name}' is missing from Pmm.Core.");
+
+    /// <summary>The bytes of an embedded file, as shipped (for serving and comparing the document itself).</summary>
+    public static byte[] Read(string name)
+    {
+        using var stream = Open(name);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
 }

@@ -1,10 +1,15 @@
 using Azure;
 using Azure.Data.Tables;
+using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 
 namespace Pmm.Storage;
 
-/// <summary>Cycles, one row each in the <c>Cycles</c> table (partition <c>cycle</c>, row key = cycle id).</summary>
+/// <summary>
+/// Cycles, one row each in the <c>Cycles</c> table (partition <c>cycle</c>, row key = cycle id). Rows written before
+/// cycles pinned their reference data have no <c>CatalogueVersion</c> / <c>MembersVersion</c> and read as the embedded
+/// versions, which were the only ones then (2026.1 both; such rows exist only in development storage).
+/// </summary>
 public sealed class CycleStore(PmmStorage storage)
 {
     const string Partition = "cycle";
@@ -63,6 +68,8 @@ public sealed class CycleStore(PmmStorage storage)
         ["OpenedAt"] = c.OpenedAt,
         ["ClosedAt"] = c.ClosedAt,
         ["ClosedReason"] = c.ClosedReason,
+        ["CatalogueVersion"] = c.CatalogueVersion,
+        ["MembersVersion"] = c.MembersVersion,
     };
 
     static Cycle FromEntity(TableEntity e) => new(
@@ -72,5 +79,7 @@ public sealed class CycleStore(PmmStorage storage)
         Enum.Parse<CycleStatus>(e.GetString("Status")),
         e.GetDateTimeOffset("OpenedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("ClosedAt"),
-        e.GetString("ClosedReason"));
+        e.GetString("ClosedReason"),
+        e.GetString("CatalogueVersion") ?? KpiCatalogue.Embedded.Version,
+        e.GetString("MembersVersion") ?? MemberDirectory.Embedded.Version!);
 }

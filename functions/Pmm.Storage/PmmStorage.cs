@@ -10,6 +10,10 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
 
     public BlobContainerClient Results { get; } = blobs.GetBlobContainerClient(StorageNames.ResultsContainer);
 
+    public BlobContainerClient Catalogues { get; } = blobs.GetBlobContainerClient(StorageNames.CataloguesContainer);
+
+    public BlobContainerClient MemberSets { get; } = blobs.GetBlobContainerClient(StorageNames.MemberSetsContainer);
+
     public TableClient Cycles { get; } = tables.GetTableClient(StorageNames.CyclesTable);
 
     public TableClient SubmissionsTable { get; } = tables.GetTableClient(StorageNames.SubmissionsTable);
@@ -24,6 +28,8 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
         await Task.WhenAll(
             Submissions.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Results.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Catalogues.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            MemberSets.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Cycles.CreateIfNotExistsAsync(cancellationToken),
             SubmissionsTable.CreateIfNotExistsAsync(cancellationToken),
             CurrentSubmissions.CreateIfNotExistsAsync(cancellationToken),

@@ -9,6 +9,12 @@ public static class StorageNames
     /// <summary>Validation results (findings, KPI values): <c>{cycleId}/{memberCode}/{submissionId}.json</c>.</summary>
     public const string ResultsContainer = "validation-results";
 
+    /// <summary>KPI catalogues published by staff, immutable: <c>{version}.json</c>, the document as sent.</summary>
+    public const string CataloguesContainer = "catalogues";
+
+    /// <summary>Members reference sets published by staff, immutable: <c>{version}.json</c>, the document as sent.</summary>
+    public const string MemberSetsContainer = "member-sets";
+
     public const string CyclesTable = "Cycles";
     public const string SubmissionsTable = "Submissions";
     public const string CurrentSubmissionsTable = "CurrentSubmissions";

@@ -18,7 +18,7 @@ public class CycleRulesTests
     [Fact]
     public void RefuseSubmission_GivesTheReason()
     {
-        var open = new Cycle("c1", 2025, Now.AddDays(1), CycleStatus.Open, Now.AddDays(-10), null, null);
+        var open = new Cycle("c1", 2025, Now.AddDays(1), CycleStatus.Open, Now.AddDays(-10), null, null, "2026.1", "2026.1");
 
         Assert.Null(CycleRules.RefuseSubmission(open, Now));
         Assert.Equal("deadline-passed", CycleRules.RefuseSubmission(open, Now.AddDays(2))!.Code);

@@ -80,13 +80,17 @@ public class AuthTests(LocalHostFixture app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    // Roles: readers and Members cannot run cycles; readers cannot upload.
+    // Roles: readers and Members cannot run cycles or publish reference versions; readers cannot upload.
     [Theory]
     [InlineData("Reader", null, "POST", "api/cycles")]
     [InlineData("Member", "KEN", "POST", "api/cycles")]
     [InlineData("Member", "KEN", "POST", "api/cycles/any/close")]
     [InlineData("Reader", null, "POST", "api/cycles/any/members/KEN/submissions")]
     [InlineData("Reader", null, "GET", "api/cycles/any/members/KEN/submissions")]
+    [InlineData("Member", "KEN", "PUT", "api/catalogues/2099.1")]
+    [InlineData("Reader", null, "PUT", "api/catalogues/2099.1")]
+    [InlineData("Member", "KEN", "PUT", "api/members/2099.1")]
+    [InlineData("Reader", null, "PUT", "api/members/2099.1")]
     public async Task Endpoint_WrongRole_403(string role, string? member, string method, string path)
     {
         var response = await app.SendAsync(new HttpMethod(method), path, app.Token(role, member), JsonContent.Create(new { }));

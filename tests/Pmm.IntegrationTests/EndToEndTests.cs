@@ -125,7 +125,7 @@ public class EndToEndTests(LocalHostFixture app)
         Assert.Equal("Rejected", body.GetProperty("status").GetString());
         Assert.Equal("CSV, UTF-8, separator ';', decimal mark ','", body.GetProperty("format").GetString());
         var finding = Assert.Single(body.GetProperty("findings").EnumerateArray());
-        Assert.Equal(("PMM-ITEM-001", "line 7", "DECL_TOTAL"), (finding.GetProperty("ruleId").GetString(), finding.GetProperty("pointer").GetString(), finding.GetProperty("expected").GetString()));
+        Assert.Equal(("PMM-ITEM-001", "line 7, column 1", "DECL_TOTAL"), (finding.GetProperty("ruleId").GetString(), finding.GetProperty("pointer").GetString(), finding.GetProperty("expected").GetString()));
         var list = await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/members/BEL/submissions", member);
         Assert.Empty((await list.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
     }

@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
@@ -36,7 +37,7 @@ public class OrchestrationTests : IAsyncLifetime
         var cycles = host.Services.GetRequiredService<CycleStore>();
         await host.Services.GetRequiredService<PmmStorage>().EnsureCreatedAsync();
         var cycleId = TestStorage.Unique("orch");
-        await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Open, DateTimeOffset.UtcNow, null, null));
+        await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Open, DateTimeOffset.UtcNow, null, null, KpiCatalogue.Embedded.Version, MemberDirectory.Embedded.Version!));
         await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleFunctions.CycleOrchestration), new CycleOrchestrationInput(cycleId, 2025, deadline), new StartOrchestrationOptions(CycleFunctions.InstanceIdOf(cycleId)));
         return (cycleId, cycles);

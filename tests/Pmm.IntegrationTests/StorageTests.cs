@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Pmm.Core.Benchmarks;
+using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Core.Submissions;
 using Pmm.Storage;
@@ -25,7 +26,7 @@ public class StorageTests : IAsyncLifetime
     public async Task CycleStore_CreateTwice_SecondRefused()
     {
         var cycles = new CycleStore(storage);
-        var cycle = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null);
+        var cycle = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null, "2026.1-a", "2026.1-b");
 
         Assert.True(await cycles.TryCreateAsync(cycle));
         Assert.False(await cycles.TryCreateAsync(cycle with { ReportingYear = 2024 }));
@@ -34,6 +35,49 @@ public class StorageTests : IAsyncLifetime
         await cycles.SetStatusAsync(cycle.CycleId, CycleStatus.Closed, DateTimeOffset.UtcNow, "deadline passed");
         var closed = (await cycles.GetAsync(cycle.CycleId))!;
         Assert.Equal((CycleStatus.Closed, "deadline passed"), (closed.Status, closed.ClosedReason));
+    }
+
+    // A cycle keeps the versions it is pinned to; a row written before pinning existed reads as the embedded versions.
+    [Fact]
+    public async Task CycleStore_PinnedVersions_StoredAndLegacyRowsReadAsEmbedded()
+    {
+        var cycles = new CycleStore(storage);
+        var pinned = new Cycle(TestStorage.Unique("c"), 2025, DateTimeOffset.UtcNow.AddDays(1), CycleStatus.Open, DateTimeOffset.UtcNow, null, null, "2027.1", "2027.1-members");
+        await cycles.TryCreateAsync(pinned);
+        var legacyId = TestStorage.Unique("c");
+        await storage.Cycles.AddEntityAsync(new TableEntity("cycle", legacyId)
+        {
+            ["ReportingYear"] = 2025,
+            ["Deadline"] = DateTimeOffset.UtcNow.AddDays(1),
+            ["Status"] = nameof(CycleStatus.Open),
+            ["OpenedAt"] = DateTimeOffset.UtcNow,
+        });
+
+        var read = (await cycles.GetAsync(pinned.CycleId))!;
+        var legacy = (await cycles.GetAsync(legacyId))!;
+
+        Assert.Equal(("2027.1", "2027.1-members"), (read.CatalogueVersion, read.MembersVersion));
+        Assert.Equal((KpiCatalogue.Embedded.Version, MemberDirectory.Embedded.Version), (legacy.CatalogueVersion, legacy.MembersVersion));
+    }
+
+    // A reference version is written once: a second write under the same version is refused and the first document stays; listing shows it with its hash.
+    [Theory]
+    [InlineData(ReferenceKind.Catalogue)]
+    [InlineData(ReferenceKind.Members)]
+    public async Task ReferenceStore_Version_WrittenOnceReadAndListed(ReferenceKind kind)
+    {
+        var store = new ReferenceStore(storage);
+        var version = TestStorage.Unique("2027.1");
+        var first = """{ "version": "v", "note": "first" }"""u8.ToArray();
+
+        Assert.True(await store.TryAddAsync(kind, version, first, "staff one"));
+        Assert.False(await store.TryAddAsync(kind, version, """{ "version": "v", "note": "second" }"""u8.ToArray(), "staff two"));
+
+        Assert.Equal(first, (await store.GetAsync(kind, version))!.ToArray());
+        Assert.Null(await store.GetAsync(kind, version + "-none"));
+        var listed = Assert.Single(await store.ListAsync(kind), v => v.Version == version);
+        Assert.Equal(("staff one", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(first))), (listed.StoredBy, listed.Sha256));
+        Assert.DoesNotContain(await store.ListAsync(kind == ReferenceKind.Catalogue ? ReferenceKind.Members : ReferenceKind.Catalogue), v => v.Version == version);
     }
 
     // Original bytes are written once: a second write to the same submission is refused and the first bytes stay.

@@ -111,8 +111,16 @@ public sealed class KpiCatalogue
 
     public IReadOnlyDictionary<string, DataItem> ItemsByCode { get; }
 
-    /// <summary>The catalogue shipped with the application.</summary>
-    public static KpiCatalogue LoadEmbedded() => Load(ReferenceData.Open("catalogue.json"), "catalogue.json");
+    static readonly Lazy<KpiCatalogue> EmbeddedCatalogue = new(LoadEmbedded);
+
+    /// <summary>
+    /// The catalogue shipped with the application, loaded once: the default of cycles that do not name a version.
+    /// Catalogues are immutable, so one instance serves everyone.
+    /// </summary>
+    public static KpiCatalogue Embedded => EmbeddedCatalogue.Value;
+
+    /// <summary>Loads the catalogue shipped with the application.</summary>
+    public static KpiCatalogue LoadEmbedded() => Load(ReferenceData.Open(ReferenceData.CatalogueFile), ReferenceData.CatalogueFile);
 
     /// <summary>Reads and checks a catalogue; a bad catalogue throws <see cref="CatalogueException"/> naming the entry at fault.</summary>
     public static KpiCatalogue Load(Stream json, string source)
@@ -130,6 +138,17 @@ public sealed class KpiCatalogue
         if (doc is null || string.IsNullOrWhiteSpace(doc.Version))
         {
             throw new CatalogueException($"{source}: the catalogue has no 'version'.");
+        }
+
+        RequireEntries(doc.Dimensions, "dimensions", source);
+        RequireEntries(doc.Outcomes, "outcomes", source);
+        RequireEntries(doc.DataItems, "dataItems", source);
+        RequireEntries(doc.Kpis, "kpis", source);
+        RequireEntries(doc.Rules, "rules", source);
+        foreach (var kpi in doc.Kpis ?? [])
+        {
+            RequireEntries(kpi.Formula?.Numerator, $"KPI '{kpi.Code}' formula.numerator", source);
+            RequireEntries(kpi.Formula?.Denominator, $"KPI '{kpi.Code}' formula.denominator", source);
         }
 
         var items = doc.DataItems ?? [];
@@ -231,6 +250,21 @@ public sealed class KpiCatalogue
 
         var resolved = kpis.Select(k => Resolve(k, dimensions, outcomes, levels, source)).ToList();
         return new KpiCatalogue(doc.Version, doc.Dimensions ?? [], [.. (doc.Outcomes ?? []).Select(o => outcomes[o.Code])], levels, items, resolved, rules);
+    }
+
+    /// <summary>A JSON <c>null</c> among a list's entries is named, instead of failing later without a message.</summary>
+    internal static void RequireEntries(IEnumerable<object?>? entries, string name, string source)
+    {
+        var i = 0;
+        foreach (var entry in entries ?? [])
+        {
+            if (entry is null)
+            {
+                throw new CatalogueException($"{source}: {name}[{i}] is null; give the entry or remove it.");
+            }
+
+            i++;
+        }
     }
 
     static Dictionary<string, Dimension> LoadDimensions(List<Dimension> dimensions, string source)

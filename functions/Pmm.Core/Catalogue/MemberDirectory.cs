@@ -40,14 +40,23 @@ public sealed class MemberDirectory
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    MemberDirectory(IReadOnlyList<Region> regions, IReadOnlyList<string> incomeGroups, IReadOnlyList<Member> members, string? asOf)
+    static readonly Lazy<MemberDirectory> EmbeddedDirectory = new(LoadEmbedded);
+
+    MemberDirectory(string? version, IReadOnlyList<Region> regions, IReadOnlyList<string> incomeGroups, IReadOnlyList<Member> members, string? asOf)
     {
+        Version = version;
         Regions = regions;
         IncomeGroups = incomeGroups;
         Members = members;
         AsOf = asOf;
         ByCode = members.ToDictionary(m => m.Code, StringComparer.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// The version of this Members reference set (e.g. <c>2026.1</c>), which cycles pin. Sets stored by staff and the
+    /// embedded one always have one; sets loaded from a file without <c>version</c> (tests) have none.
+    /// </summary>
+    public string? Version { get; }
 
     public IReadOnlyList<Region> Regions { get; }
 
@@ -61,7 +70,17 @@ public sealed class MemberDirectory
 
     public IReadOnlyDictionary<string, Member> ByCode { get; }
 
-    public static MemberDirectory LoadEmbedded() => Load(ReferenceData.Open("members.json"), "members.json");
+    /// <summary>The Members reference set shipped with the application, loaded once: the default of cycles that do not name a version.</summary>
+    public static MemberDirectory Embedded => EmbeddedDirectory.Value;
+
+    /// <summary>Loads the Members reference set shipped with the application; it must have a version, as cycles pin it.</summary>
+    public static MemberDirectory LoadEmbedded()
+    {
+        var members = Load(ReferenceData.Open(ReferenceData.MembersFile), ReferenceData.MembersFile);
+        return members.Version is null
+            ? throw new CatalogueException($"{ReferenceData.MembersFile}: the embedded Members reference set has no 'version'; cycles pin it by version.")
+            : members;
+    }
 
     /// <summary>Reads and checks Member reference data; a bad file throws <see cref="CatalogueException"/> naming the Member at fault.</summary>
     public static MemberDirectory Load(Stream json, string source)
@@ -81,6 +100,9 @@ public sealed class MemberDirectory
             throw new CatalogueException($"{source}: empty member reference file.");
         }
 
+        KpiCatalogue.RequireEntries(doc.Regions, "regions", source);
+        KpiCatalogue.RequireEntries(doc.IncomeGroups, "incomeGroups", source);
+        KpiCatalogue.RequireEntries(doc.Members, "members", source);
         var regions = doc.Regions ?? [];
         var regionCodes = regions.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
         var incomeGroups = doc.IncomeGroups ?? [];
@@ -108,8 +130,13 @@ public sealed class MemberDirectory
             }
         }
 
-        return new MemberDirectory(regions, incomeGroups, doc.Members ?? [], doc.AsOf);
+        if (doc.Version is not null && string.IsNullOrWhiteSpace(doc.Version))
+        {
+            throw new CatalogueException($"{source}: 'version' is empty; give the set a version such as '2026.1', or leave the field out.");
+        }
+
+        return new MemberDirectory(doc.Version, regions, incomeGroups, doc.Members ?? [], doc.AsOf);
     }
 
-    sealed record Document(List<Region>? Regions, List<Member>? Members, List<string>? IncomeGroups = null, string? AsOf = null);
+    sealed record Document(List<Region>? Regions, List<Member>? Members, List<string>? IncomeGroups = null, string? AsOf = null, string? Version = null);
 }

@@ -8,8 +8,20 @@ public enum CycleStatus
     Closed,
 }
 
-/// <summary>A collection cycle: which year it collects and until when.</summary>
-public sealed record Cycle(string CycleId, int ReportingYear, DateTimeOffset Deadline, CycleStatus Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason);
+/// <summary>
+/// A collection cycle: which year it collects, until when, and the versions of the KPI catalogue and of the Members
+/// reference set it is pinned to (fixed when it opens: every upload, template and benchmark of the cycle uses them).
+/// </summary>
+public sealed record Cycle(
+    string CycleId,
+    int ReportingYear,
+    DateTimeOffset Deadline,
+    CycleStatus Status,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset? ClosedAt,
+    string? ClosedReason,
+    string CatalogueVersion,
+    string MembersVersion);
 
 /// <summary>Why a cycle does not take a submission now, or null when it does.</summary>
 public sealed record SubmissionRefusal(string Code, string Message);

@@ -6,9 +6,9 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pmm.Core.Benchmarks;
-using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Catalogue;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Http;
@@ -31,8 +31,7 @@ public sealed class BenchmarkFunctions(
     CycleStore cycles,
     CurrentSubmissionStore current,
     BenchmarkStore benchmarks,
-    KpiCatalogue catalogue,
-    MemberDirectory members,
+    ReferenceDataProvider reference,
     IOptions<BenchmarkOptions> options,
     RequestAuthenticator auth,
     TimeProvider clock,
@@ -70,10 +69,16 @@ public sealed class BenchmarkFunctions(
     public async Task<List<string>> ListOpenCycles([ActivityTrigger] object? input) =>
         [.. (await cycles.ListAsync()).Where(c => c.Status == CycleStatus.Open).Select(c => c.CycleId)];
 
-    /// <summary>Computes and stores a cycle's benchmarks from every Member's current accepted submission.</summary>
+    /// <summary>
+    /// Computes and stores a cycle's benchmarks from every Member's current accepted submission, with the cycle's
+    /// catalogue (KPIs) and Members reference set (regions, income groups).
+    /// </summary>
     [Function(nameof(ComputeBenchmarks))]
     public async Task<BenchmarkSummary> ComputeBenchmarks([ActivityTrigger] BenchmarkRequest request)
     {
+        var cycle = await cycles.GetAsync(request.CycleId)
+            ?? throw new InvalidOperationException($"Cycle {request.CycleId} has no record.");
+        var (catalogue, members, _) = await reference.ForCycleAsync(cycle);
         var submissions = await current.ListAsync(request.CycleId);
         var rows = BenchmarkCalculator.Compute(catalogue, members, submissions, options.Value.MinimumRespondents);
         var kind = request.Final ? BenchmarkKind.Final : BenchmarkKind.Provisional;
@@ -99,6 +104,12 @@ public sealed class BenchmarkFunctions(
             return failure;
         }
 
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return CycleFunctions.CycleNotFound(cycleId);
+        }
+
+        var catalogue = (await reference.ForCycleAsync(cycle, cancellationToken)).Catalogue;
         var levels = catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [BenchmarkCalculator.AllAudience];
         var allowed = caller!.AudienceIndex(levels);
         var audience = levels[allowed];
@@ -116,11 +127,6 @@ public sealed class BenchmarkFunctions(
             }
 
             audience = levels[index];
-        }
-
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return CycleFunctions.CycleNotFound(cycleId);
         }
 
         BenchmarkKind kind;

@@ -7,9 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Pmm.Core.Catalogue;
-using Pmm.Core.Submissions;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Catalogue;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Configuration;
@@ -43,9 +42,8 @@ public static class ServiceRegistration
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<CurrentSubmissionStore>();
         services.AddSingleton<BenchmarkStore>();
-        services.AddSingleton(_ => KpiCatalogue.LoadEmbedded());
-        services.AddSingleton(_ => MemberDirectory.LoadEmbedded());
-        services.AddSingleton<SubmissionValidator>();
+        services.AddSingleton<ReferenceStore>();
+        services.AddSingleton<ReferenceDataProvider>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<StorageInitializer>();
@@ -57,10 +55,17 @@ public static class ServiceRegistration
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(s.ManagedIdentityClientId));
 
-    /// <summary>Creates containers and tables at start-up, before the first request needs them.</summary>
-    sealed class StorageInitializer(PmmStorage storage) : IHostedService
+    /// <summary>
+    /// Creates containers and tables at start-up, before the first request needs them, and stores the embedded
+    /// reference versions (so cycles pinned to them keep them when a later release ships new files).
+    /// </summary>
+    sealed class StorageInitializer(PmmStorage storage, ReferenceDataProvider reference) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => storage.EnsureCreatedAsync(cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await storage.EnsureCreatedAsync(cancellationToken);
+            await reference.PublishEmbeddedAsync(cancellationToken);
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -2,8 +2,8 @@ using Pmm.Core.Cycles;
 
 namespace Pmm.Functions.Cycles;
 
-/// <summary>Body of POST /api/cycles.</summary>
-public sealed record OpenCycleRequest(string? CycleId, int ReportingYear, DateTimeOffset? Deadline);
+/// <summary>Body of POST /api/cycles. Without a catalogue or Members version, the cycle uses the embedded (default) one.</summary>
+public sealed record OpenCycleRequest(string? CycleId, int ReportingYear, DateTimeOffset? Deadline, string? CatalogueVersion = null, string? MembersVersion = null);
 
 /// <summary>Body of POST /api/cycles/{cycleId}/deadline.</summary>
 public sealed record ExtendDeadlineRequest(DateTimeOffset? Deadline);
@@ -33,9 +33,9 @@ public static class CycleEvents
     public const string ExtendDeadline = "ExtendDeadline";
 }
 
-/// <summary>What staff and Members see of a cycle.</summary>
-public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string? Orchestration)
+/// <summary>What staff and Members see of a cycle, with the catalogue and Members reference versions it is pinned to.</summary>
+public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string CatalogueVersion, string MembersVersion, string? Orchestration)
 {
     public static CycleView From(Cycle c, string? orchestration = null) =>
-        new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, orchestration);
+        new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, c.CatalogueVersion, c.MembersVersion, orchestration);
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Benchmarks;
+using Pmm.Functions.Catalogue;
 using Pmm.Functions.Http;
 using Pmm.Storage;
 
@@ -15,8 +16,9 @@ namespace Pmm.Functions.Cycles;
 /// <summary>
 /// The cycle feature: staff open a cycle, read it, extend its deadline and close it. One durable
 /// orchestration per cycle (instance id <c>cycle-{cycleId}</c>) waits for the close event or the deadline.
+/// A cycle is pinned to a catalogue and a Members reference version when it opens.
 /// </summary>
-public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth, TimeProvider clock)
+public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider reference, RequestAuthenticator auth, TimeProvider clock)
 {
     public static string InstanceIdOf(string cycleId) => $"cycle-{cycleId}";
 
@@ -45,7 +47,19 @@ public sealed class CycleFunctions(CycleStore cycles, RequestAuthenticator auth,
             return Problems.BadRequest(ProblemCodes.InvalidField, string.Join(" ", problems), errors: problems);
         }
 
-        var cycle = new Cycle(body.CycleId!, body.ReportingYear, body.Deadline!.Value, CycleStatus.Open, now, null, null);
+        var catalogueVersion = body.CatalogueVersion ?? reference.DefaultCatalogue.Version;
+        if (await reference.FindCatalogueAsync(catalogueVersion, cancellationToken) is null)
+        {
+            return Problems.BadRequest(ProblemCodes.UnpublishedReferenceVersion, $"catalogueVersion '{catalogueVersion}' is not a published catalogue version. GET /api/catalogues lists them; staff publish one with PUT /api/catalogues/{{version}}. Leave the field out for the default ({reference.DefaultCatalogue.Version}).", pointer: "/catalogueVersion");
+        }
+
+        var membersVersion = body.MembersVersion ?? reference.DefaultMembersVersion;
+        if (await reference.FindMembersAsync(membersVersion, cancellationToken) is null)
+        {
+            return Problems.BadRequest(ProblemCodes.UnpublishedReferenceVersion, $"membersVersion '{membersVersion}' is not a published Members reference version. GET /api/members lists them; staff publish one with PUT /api/members/{{version}}. Leave the field out for the default ({reference.DefaultMembersVersion}).", pointer: "/membersVersion");
+        }
+
+        var cycle = new Cycle(body.CycleId!, body.ReportingYear, body.Deadline!.Value, CycleStatus.Open, now, null, null, catalogueVersion, membersVersion);
         var instanceId = InstanceIdOf(cycle.CycleId);
         if (!await cycles.TryCreateAsync(cycle, cancellationToken))
         {

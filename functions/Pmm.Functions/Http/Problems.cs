@@ -21,8 +21,14 @@ public static class ProblemCodes
     public const string CycleExists = "PMM-CYCLE-002";
     public const string CycleNotOpen = "PMM-CYCLE-003";
     public const string DeadlinePassed = "PMM-CYCLE-004";
+    public const string UnpublishedReferenceVersion = "PMM-CYCLE-005";
     public const string UnknownMember = "PMM-MEMBER-001";
     public const string SubmissionNotFound = "PMM-SUB-001";
+    public const string InvalidCatalogue = "PMM-REF-001";
+    public const string InvalidMemberSet = "PMM-REF-002";
+    public const string VersionMismatch = "PMM-REF-003";
+    public const string VersionExists = "PMM-REF-004";
+    public const string VersionNotFound = "PMM-REF-005";
 }
 
 /// <summary>Builds <c>application/problem+json</c> responses.</summary>

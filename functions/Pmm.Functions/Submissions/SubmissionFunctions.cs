@@ -11,6 +11,7 @@ using Pmm.Core.Cycles;
 using Pmm.Core.Submissions;
 using Pmm.Core.Submissions.Excel;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Catalogue;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Http;
@@ -27,9 +28,7 @@ public sealed class SubmissionFunctions(
     CycleStore cycles,
     SubmissionStore submissions,
     CurrentSubmissionStore current,
-    SubmissionValidator validator,
-    KpiCatalogue catalogue,
-    MemberDirectory members,
+    ReferenceDataProvider reference,
     IOptions<UploadOptions> uploads,
     RequestAuthenticator auth,
     TimeProvider clock)
@@ -56,7 +55,7 @@ public sealed class SubmissionFunctions(
             return problem;
         }
 
-        var (content, contentType, now) = upload;
+        var (content, contentType, now, catalogue) = upload;
         var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content, catalogue);
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
@@ -102,6 +101,7 @@ public sealed class SubmissionFunctions(
         }
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
+        var validator = (await reference.ForCycleAsync(cycle, cancellationToken)).Validator;
         var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, cancellationToken));
         return new OkObjectResult(new
         {
@@ -131,14 +131,15 @@ public sealed class SubmissionFunctions(
             return failure;
         }
 
-        if (!members.ByCode.TryGetValue(memberCode, out var member))
-        {
-            return Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member code (ISO 3166-1 alpha-3, upper case, e.g. KEN).");
-        }
-
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
         {
             return CycleFunctions.CycleNotFound(cycleId);
+        }
+
+        var (catalogue, members, _) = await reference.ForCycleAsync(cycle, cancellationToken);
+        if (!members.ByCode.TryGetValue(memberCode, out var member))
+        {
+            return UnknownMember(memberCode, cycle);
         }
 
         var workbook = ExcelTemplate.Create(catalogue, cycle.CycleId, cycle.ReportingYear, member.Code, member.Name);
@@ -227,6 +228,7 @@ public sealed class SubmissionFunctions(
         await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
         var bytes = await submissions.ReadOriginalAsync(record);
         var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream(), uploads.Value.ExcelLimits);
+        var validator = (await reference.ForCycleAsync(cycle)).Validator;
         var result = validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode));
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
@@ -263,16 +265,17 @@ public sealed class SubmissionFunctions(
     }
 
     /// <summary>The checks every upload passes before its content is looked at: Member, cycle, type, size, emptiness.</summary>
-    async Task<((byte[] Content, string ContentType, DateTimeOffset Now) Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
+    async Task<((byte[] Content, string ContentType, DateTimeOffset Now, KpiCatalogue Catalogue) Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
     {
-        if (!members.ByCode.ContainsKey(memberCode))
-        {
-            return (default, Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member code (ISO 3166-1 alpha-3, upper case, e.g. KEN)."));
-        }
-
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
         {
             return (default, CycleFunctions.CycleNotFound(cycleId));
+        }
+
+        var data = await reference.ForCycleAsync(cycle, cancellationToken);
+        if (!data.Members.ByCode.ContainsKey(memberCode))
+        {
+            return (default, UnknownMember(memberCode, cycle));
         }
 
         var now = clock.GetUtcNow();
@@ -305,8 +308,12 @@ public sealed class SubmissionFunctions(
             return (default, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
         }
 
-        return ((content, contentType, now), null);
+        return ((content, contentType, now, data.Catalogue), null);
     }
+
+    /// <summary>The Member is not in the cycle's Members reference set (or the code is not a Member code at all).</summary>
+    static ObjectResult UnknownMember(string memberCode, Cycle cycle) =>
+        Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member of cycle '{cycle.CycleId}' (Members reference set {cycle.MembersVersion}); Member codes are ISO 3166-1 alpha-3, upper case, e.g. KEN.");
 
     static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
         client.ScheduleNewOrchestrationInstanceAsync(
