@@ -50,7 +50,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             {
                 var suggestion = Closest(o.ItemCode, catalogue.Items.Select(i => i.Code));
                 unknownCodes.Add(o.ItemCode);
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; codes are listed by GET /api/catalogue.", o.ItemCode, o.ItemPointer ?? o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; GET /api/cycles/{cycleId}/catalogue lists them.", o.ItemCode, o.ItemPointer ?? o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
 
@@ -181,7 +181,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             if (!catalogue.ItemsByCode.ContainsKey(c.ItemCode) && unknownCodes.Add(c.ItemCode))
             {
                 var suggestion = Closest(c.ItemCode, catalogue.Items.Select(i => i.Code));
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"The comment is on '{c.ItemCode}', which is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Comment on one of the cycle's item codes (GET /api/catalogue lists them).", c.ItemCode, c.Pointer, c.Line, Found: c.ItemCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"The comment is on '{c.ItemCode}', which is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Comment on one of the cycle's item codes (GET /api/cycles/{cycleId}/catalogue lists them).", c.ItemCode, c.Pointer, c.Line, Found: c.ItemCode, Expected: suggestion));
             }
         }
     }
@@ -197,7 +197,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             if (kpi is null)
             {
                 var suggestion = Closest(choice.KpiCode, catalogue.Kpis.Select(k => k.Code));
-                findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{choice.KpiCode}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{choice.KpiCode}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/cycles/{cycleId}/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));
                 continue;
             }
 
