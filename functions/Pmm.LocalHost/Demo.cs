@@ -74,7 +74,8 @@ static class Demo
         output.WriteLine("5. Final benchmarks (a dashboard's view, Reader role)");
         var reader = DevelopmentTokens.Mint(auth, AppRoles.Reader);
         var table = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
-        output.WriteLine($"   status={table.GetProperty("status").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
+        output.WriteLine($"   status={table.GetProperty("status").GetString()} audience={table.GetProperty("audience").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
+        output.WriteLine($"   ({RestrictedMember} chose 'restricted' for TF-01: it is not in this public view; WCO staff see it in GET .../benchmarks)");
         output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-6} {"n",3} {"mean",10} {"median",10}");
         var suppressed = 0;
         foreach (var row in table.GetProperty("rows").EnumerateArray())
@@ -93,6 +94,9 @@ static class Demo
         return cycleStatus == "closed" ? 0 : 1;
     }
 
+    /// <summary>The demo Member that discloses TF-01 to WCO staff only.</summary>
+    const string RestrictedMember = "JPN";
+
     /// <summary>Six Members' files (three in Europe, so a region is published), and one with mistakes.</summary>
     public static IEnumerable<(string Member, string Csv)> SampleFiles(int year)
     {
@@ -107,8 +111,10 @@ static class Demo
         ];
         foreach (var m in members)
         {
+            // Japan keeps its TF-01 data restricted: it counts in Staff's benchmarks, not in the public ones.
+            var disclosure = m.Member == RestrictedMember ? "TF-01,,,restricted\n" : "";
             yield return (m.Member, string.Create(CultureInfo.InvariantCulture, $"""
-                item,year,value
+                item,year,value,disclosure
                 DECL_TOTAL,{year},{m.Declarations}
                 DECL_ELECTRONIC,{year},{(int)(m.Declarations * m.Electronic)}
                 AEO_COUNT,{year},{m.Aeo}
@@ -116,7 +122,7 @@ static class Demo
                 TRADE_VALUE,{year},{m.Declarations * 41_000.5}
                 AEO_TRADE_VALUE,{year},{m.Declarations * 41_000.5 * 0.6}
 
-                """));
+                """) + disclosure);
         }
 
         yield return ("UGA", $"""
