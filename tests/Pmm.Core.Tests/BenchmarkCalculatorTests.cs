@@ -31,6 +31,21 @@ public class BenchmarkCalculatorTests
         Assert.Equal((4, 91.25), (Global("restricted").N, Global("restricted").Mean!.Value));
     }
 
+    // What an audience may see of one Member: KPIs at its level or more open, by choice or by the KPI's default.
+    [Fact]
+    public void VisibleValues_PerAudience_ChoiceOrDefault()
+    {
+        var restrictedByDefault = Catalogue.Kpis.First(k => k.Disclosure == "restricted").Code;
+        var member = new MemberKpis(
+            "FRA",
+            new Dictionary<string, decimal> { ["TF-01"] = 90, ["TF-02"] = 5, [restrictedByDefault] = 1 },
+            new Dictionary<string, string> { ["TF-02"] = "wco" });
+
+        Assert.Equal(["TF-01"], BenchmarkCalculator.VisibleValues(Catalogue, member, 0).Keys);
+        Assert.Equal(["TF-01", "TF-02"], BenchmarkCalculator.VisibleValues(Catalogue, member, 1).Keys.Order());
+        Assert.Equal(3, BenchmarkCalculator.VisibleValues(Catalogue, member, 2).Count);
+    }
+
     // A level the catalogue does not know counts as the most restricted: a doubt never widens the audience.
     [Fact]
     public void Compute_UnknownLevel_MostRestricted()

@@ -72,6 +72,20 @@ public static class BenchmarkCalculator
     }
 
     /// <summary>
+    /// The KPI values of a Member that an audience (a position in the catalogue's disclosure levels) may see: those
+    /// whose level, chosen or default, is that audience's or more open. Used wherever other Members' values reach
+    /// someone, e.g. the peer comparison shown to a submitting Member.
+    /// </summary>
+    public static IReadOnlyDictionary<string, decimal> VisibleValues(KpiCatalogue catalogue, MemberKpis member, int audience)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(member);
+        return catalogue.Kpis
+            .Where(k => member.Values.ContainsKey(k.Code) && LevelIndex(catalogue, k, member.Disclosure) <= audience)
+            .ToDictionary(k => k.Code, k => member.Values[k.Code], StringComparer.Ordinal);
+    }
+
+    /// <summary>
     /// The position of the level a Member chose for a KPI (else the KPI's default) in the catalogue's levels; an
     /// unknown level counts as the most restricted, so a doubt never widens an audience.
     /// </summary>

@@ -29,7 +29,14 @@ public sealed record Caller(string Subject, IReadOnlySet<string> Roles, string? 
     {
         ArgumentNullException.ThrowIfNull(levels);
         var last = Math.Max(0, levels.Count - 1);
-        return IsStaff ? last : Roles.Contains(AppRoles.Member) ? Math.Min(1, last) : 0;
+        return IsStaff ? last : Roles.Contains(AppRoles.Member) ? MemberAudienceIndex(levels) : 0;
+    }
+
+    /// <summary>The audience of Members' NCPs: the WCO level, the second of the catalogue's levels (or the only one).</summary>
+    public static int MemberAudienceIndex(IReadOnlyList<string> levels)
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        return Math.Min(1, Math.Max(0, levels.Count - 1));
     }
 
     /// <summary>Staff may act on any Member; a Member only on the Member its token is bound to.</summary>

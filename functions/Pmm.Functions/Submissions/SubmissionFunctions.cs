@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pmm.Core;
+using Pmm.Core.Benchmarks;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Core.Submissions;
@@ -101,8 +102,8 @@ public sealed class SubmissionFunctions(
         }
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
-        var validator = (await reference.ForCycleAsync(cycle, cancellationToken)).Validator;
-        var result = validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, cancellationToken));
+        var data = await reference.ForCycleAsync(cycle, cancellationToken);
+        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, data.Catalogue, cancellationToken));
         return new OkObjectResult(new
         {
             cycleId,
@@ -228,8 +229,8 @@ public sealed class SubmissionFunctions(
         await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
         var bytes = await submissions.ReadOriginalAsync(record);
         var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream(), uploads.Value.ExcelLimits);
-        var validator = (await reference.ForCycleAsync(cycle)).Validator;
-        var result = validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode));
+        var data = await reference.ForCycleAsync(cycle);
+        var result = data.Validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode, data.Catalogue));
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
             result.Status,
@@ -334,8 +335,17 @@ public sealed class SubmissionFunctions(
     }
 
     /// <summary>Other Members' current accepted KPI values in the cycle (for the outlier warning).</summary>
-    async Task<IReadOnlyList<IReadOnlyDictionary<string, decimal>>> PeersAsync(string cycleId, string memberCode, CancellationToken cancellationToken = default) =>
-        [.. (await current.ListAsync(cycleId, cancellationToken)).Where(m => m.MemberCode != memberCode).Select(m => m.Values)];
+    /// <summary>
+    /// Other Members' current KPI values for the peer comparison, limited to what a Member's NCP may see: the warning
+    /// shows their median to the submitter, so a value disclosed more narrowly than the WCO level stays out of it.
+    /// </summary>
+    async Task<IReadOnlyList<IReadOnlyDictionary<string, decimal>>> PeersAsync(string cycleId, string memberCode, KpiCatalogue catalogue, CancellationToken cancellationToken = default)
+    {
+        var audience = Caller.MemberAudienceIndex(catalogue.DisclosureLevels);
+        return [.. (await current.ListAsync(cycleId, cancellationToken))
+            .Where(m => m.MemberCode != memberCode)
+            .Select(m => BenchmarkCalculator.VisibleValues(catalogue, m, audience))];
+    }
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;
