@@ -1,10 +1,13 @@
 namespace Pmm.Core;
 
-/// <summary>The reference files embedded in <c>Pmm.Core.dll</c>: the default catalogue and Members reference set.</summary>
+/// <summary>The reference files embedded in <c>Pmm.Core.dll</c>: the default catalogue and Members reference set, and the JSON submission schema.</summary>
 public static class ReferenceData
 {
     public const string CatalogueFile = "catalogue.json";
     public const string MembersFile = "members.json";
+
+    /// <summary>The JSON Schema (2020-12) of the JSON submission format.</summary>
+    public const string SubmissionSchemaFile = "submission.schema.json";
 
     public static Stream Open(string name) =>
         typeof(ReferenceData).Assembly.GetManifestResourceStream($"Pmm.Core.Reference.{name}")

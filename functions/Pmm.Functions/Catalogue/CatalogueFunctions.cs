@@ -34,6 +34,15 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
         return failure ?? new OkObjectResult(ReferenceDataView.From(reference.DefaultCatalogue, reference.DefaultMembers));
     }
 
+    /// <summary>The JSON Schema of the JSON submission format, for NCPs' tools and editors.</summary>
+    [Function(nameof(GetSubmissionSchema))]
+    public async Task<IActionResult> GetSubmissionSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/submission")] HttpRequest req)
+    {
+        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
+        return failure ?? new FileContentResult(ReferenceData.Read(ReferenceData.SubmissionSchemaFile), "application/schema+json");
+    }
+
     /// <summary>The catalogue and Members reference set a cycle is pinned to.</summary>
     [Function(nameof(GetCycleCatalogue))]
     public async Task<IActionResult> GetCycleCatalogue(
