@@ -15,7 +15,7 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
     /// Makes the submission current unless a later one (by submission id, which is time-ordered) already is.
     /// Optimistic concurrency: two validations finishing together cannot leave the older one current.
     /// </summary>
-    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, IReadOnlyDictionary<string, string>? disclosure, DateTimeOffset acceptedAt, CancellationToken cancellationToken = default)
+    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, IReadOnlyDictionary<string, string>? disclosure, DateTimeOffset acceptedAt, IReadOnlyDictionary<string, decimal>? items = null, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(cycleId, memberCode)
         {
@@ -23,6 +23,7 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
             ["AcceptedAt"] = acceptedAt,
             ["KpiValues"] = JsonSerializer.Serialize(kpis),
             ["Disclosure"] = JsonSerializer.Serialize(disclosure ?? new Dictionary<string, string>()),
+            ["ItemValues"] = JsonSerializer.Serialize(items ?? new Dictionary<string, decimal>()),
         };
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -65,7 +66,8 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
         {
             var values = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("KpiValues") ?? "{}") ?? [];
             var disclosure = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Disclosure") ?? "{}") ?? [];
-            list.Add(new MemberKpis(e.RowKey, values, disclosure));
+            var items = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("ItemValues") ?? "{}") ?? [];
+            list.Add(new MemberKpis(e.RowKey, values, disclosure) { Items = items });
         }
 
         return list;

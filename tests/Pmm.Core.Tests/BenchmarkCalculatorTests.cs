@@ -46,6 +46,25 @@ public class BenchmarkCalculatorTests
         Assert.Equal(3, BenchmarkCalculator.VisibleValues(Catalogue, member, 2).Count);
     }
 
+    // An item is visible to an audience only if every KPI computed from it is: DECL_ELECTRONIC feeds TF-01 only, DECL_TOTAL
+    // also feeds other KPIs; making TF-01 restricted hides DECL_ELECTRONIC and DECL_TOTAL from the WCO level, not from staff.
+    [Fact]
+    public void VisibleItems_HiddenWhenAnyKpiUsingItIsHidden()
+    {
+        var member = new MemberKpis("FRA", new Dictionary<string, decimal>(), new Dictionary<string, string> { ["TF-01"] = "restricted" })
+        {
+            Items = new Dictionary<string, decimal> { ["DECL_TOTAL"] = 1000, ["DECL_ELECTRONIC"] = 980, ["AEO_COUNT"] = 120 },
+        };
+        var aeoKpisOpen = Catalogue.Kpis.Where(k => (k.Formula.Numerator ?? []).Concat(k.Formula.Denominator ?? []).Append(k.Formula.Item).Contains("AEO_COUNT")).All(k => Catalogue.DisclosureLevels.ToList().IndexOf(k.Disclosure!) <= 1);
+
+        var wco = BenchmarkCalculator.VisibleItems(Catalogue, member, 1);
+
+        Assert.DoesNotContain("DECL_ELECTRONIC", wco.Keys);
+        Assert.DoesNotContain("DECL_TOTAL", wco.Keys);
+        Assert.Equal(aeoKpisOpen, wco.ContainsKey("AEO_COUNT"));
+        Assert.Equal(3, BenchmarkCalculator.VisibleItems(Catalogue, member, 2).Count);
+    }
+
     // A level the catalogue does not know counts as the most restricted: a doubt never widens the audience.
     [Fact]
     public void Compute_UnknownLevel_MostRestricted()

@@ -31,6 +31,30 @@ public class PeerComparisonTests
         Assert.Empty(PeerComparison.Check(Catalogue, Own(10m), Peers(100m, 100m, 100m, 100m, 100m, 100m)));
     }
 
+    // Members differ in size by orders of magnitude, so volumes are compared on a log scale: among peers from 400 to 400,000
+    // declarations, a Member with a million is not flagged, one with a billion (a unit slip) is, at the value's line and column.
+    [Fact]
+    public void Validate_ItemFarFromPeersOnLogScale_WarningAtValue()
+    {
+        IReadOnlyList<IReadOnlyDictionary<string, decimal>> peers = [.. new[] { 800m, 12_000m, 95_000m, 3_000m, 400_000m, 1_500m, 70_000m }
+            .Select(v => (IReadOnlyDictionary<string, decimal>)new Dictionary<string, decimal> { ["DECL_TOTAL"] = v, ["DECL_ELECTRONIC"] = v * 0.95m })];
+        var validator = new SubmissionValidator(Catalogue);
+        string Csv(string total, string electronic) => TestData.ValidCsv()
+            .Replace("DECL_TOTAL,2025,1000", $"DECL_TOTAL,2025,{total}", StringComparison.Ordinal)
+            .Replace("DECL_ELECTRONIC,2025,985", $"DECL_ELECTRONIC,2025,{electronic}", StringComparison.Ordinal);
+
+        var far = validator.Validate(TestData.Read(Csv("1000000000", "985000000")), TestData.Year, peerItems: peers);
+        var near = validator.Validate(TestData.Read(Csv("1000000", "985000")), TestData.Year, peerItems: peers);
+
+        Assert.Equal(ValidationStatus.AcceptedWithWarnings, far.Status);
+        Assert.Equal(
+            [("DECL_ELECTRONIC", "line 3, column 3"), ("DECL_TOTAL", "line 2, column 3")],
+            far.Findings.Select(f => (Assert.IsType<string>(f.ItemCode), Assert.IsType<string>(f.Pointer))).Order());
+        Assert.All(far.Findings, f => Assert.Equal((RuleIds.PeerItemOutlier, Severity.Warning), (f.RuleId, f.Severity)));
+        Assert.Equal(ValidationStatus.Accepted, near.Status);
+        Assert.Equal(985000000m, far.ItemValues["DECL_ELECTRONIC"]);
+    }
+
     // Through the validator: the outlier is a warning, so the submission is accepted with warnings and keeps its KPIs.
     [Fact]
     public void Validate_WithOutlierAgainstPeers_AcceptedWithWarnings()

@@ -135,12 +135,13 @@ public class StorageTests : IAsyncLifetime
         var older = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(-5)).ToString("N");
         var newer = Guid.CreateVersion7().ToString("N");
 
-        Assert.True(await current.PromoteAsync(cycle, "KEN", newer, new Dictionary<string, decimal> { ["TF-01"] = 2 }, new Dictionary<string, string> { ["TF-01"] = "wco" }, DateTimeOffset.UtcNow));
+        Assert.True(await current.PromoteAsync(cycle, "KEN", newer, new Dictionary<string, decimal> { ["TF-01"] = 2 }, new Dictionary<string, string> { ["TF-01"] = "wco" }, DateTimeOffset.UtcNow, new Dictionary<string, decimal> { ["DECL_TOTAL"] = 1000.5m }));
         Assert.False(await current.PromoteAsync(cycle, "KEN", older, new Dictionary<string, decimal> { ["TF-01"] = 1 }, null, DateTimeOffset.UtcNow));
 
         var row = Assert.Single(await current.ListAsync(cycle));
         Assert.Equal(2m, row.Values["TF-01"]);
         Assert.Equal("wco", row.Disclosure!["TF-01"]);
+        Assert.Equal(1000.5m, row.Items["DECL_TOTAL"]);
         Assert.Equal(newer, await current.GetCurrentIdAsync(cycle, "KEN"));
     }
 

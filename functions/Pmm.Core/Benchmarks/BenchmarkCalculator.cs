@@ -7,7 +7,11 @@ namespace Pmm.Core.Benchmarks;
 /// One Member's KPI values, as used for benchmarking, with the disclosure level the Member chose for each KPI
 /// (a KPI missing from <see cref="Disclosure"/> has the catalogue's default level).
 /// </summary>
-public sealed record MemberKpis(string MemberCode, IReadOnlyDictionary<string, decimal> Values, IReadOnlyDictionary<string, string>? Disclosure = null);
+public sealed record MemberKpis(string MemberCode, IReadOnlyDictionary<string, decimal> Values, IReadOnlyDictionary<string, string>? Disclosure = null)
+{
+    /// <summary>The Member's accepted data item values of year T (for plausibility checks; not benchmarked).</summary>
+    public IReadOnlyDictionary<string, decimal> Items { get; init; } = new Dictionary<string, decimal>();
+}
 
 /// <summary>Scopes a benchmark can be computed over.</summary>
 public static class BenchmarkScopes
@@ -84,6 +88,31 @@ public static class BenchmarkCalculator
             .Where(k => member.Values.ContainsKey(k.Code) && LevelIndex(catalogue, k, member.Disclosure) <= audience)
             .ToDictionary(k => k.Code, k => member.Values[k.Code], StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The data item values of a Member that an audience may see. Items have no disclosure level of their own: an item
+    /// is visible only if every KPI computed from it is, so no item reveals what a KPI's level hides (an item no KPI
+    /// uses is never shown).
+    /// </summary>
+    public static IReadOnlyDictionary<string, decimal> VisibleItems(KpiCatalogue catalogue, MemberKpis member, int audience)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(member);
+        var visible = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (item, value) in member.Items)
+        {
+            var users = catalogue.Kpis.Where(k => Uses(k, item)).ToList();
+            if (users.Count > 0 && users.All(k => LevelIndex(catalogue, k, member.Disclosure) <= audience))
+            {
+                visible[item] = value;
+            }
+        }
+
+        return visible;
+    }
+
+    static bool Uses(Kpi kpi, string item) =>
+        (kpi.Formula.Numerator ?? []).Concat(kpi.Formula.Denominator ?? []).Append(kpi.Formula.Item).Any(i => string.Equals(i, item, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The position of the level a Member chose for a KPI (else the KPI's default) in the catalogue's levels; an

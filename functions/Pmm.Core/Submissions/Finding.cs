@@ -42,6 +42,7 @@ public static class RuleIds
     public const string OutOfBounds = "PMM-VALUE-002";
     public const string NotAnInteger = "PMM-VALUE-003";
     public const string PeerOutlier = "PMM-PLAUS-001";
+    public const string PeerItemOutlier = "PMM-PLAUS-002";
     public const string UnknownState = "PMM-STATE-001";
     public const string ReasonMissing = "PMM-STATE-002";
     public const string NotApplicableNotAllowed = "PMM-STATE-003";

@@ -23,6 +23,9 @@ public sealed record ValidationResult(
     string? Format = null)
 {
     public CanonicalSubmission? Canonical { get; init; }
+
+    /// <summary>The accepted data item values of year T (empty when rejected), kept for other Members' plausibility checks.</summary>
+    public IReadOnlyDictionary<string, decimal> ItemValues { get; init; } = new Dictionary<string, decimal>();
 }
 
 /// <summary>
@@ -36,7 +39,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     public const int MaxTextLength = 2000;
 
     /// <param name="peers">Other Members' accepted KPI values in the cycle, for the robust outlier warning; none skips it.</param>
-    public ValidationResult Validate(ParsedSubmission parsed, int reportingYear, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peers = null)
+    /// <param name="peerItems">Other Members' accepted data item values for year T, for the same warning on items; none skips it.</param>
+    public ValidationResult Validate(ParsedSubmission parsed, int reportingYear, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peers = null, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peerItems = null)
     {
         ArgumentNullException.ThrowIfNull(parsed);
         var findings = new List<Finding>(parsed.Findings);
@@ -125,11 +129,18 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             findings.AddRange(PeerComparison.Check(catalogue, kpis, peers));
         }
 
+        if (!rejected && peerItems is { Count: > 0 })
+        {
+            var own = accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => (a.Value, pointers[a.Key].Pointer, pointers[a.Key].Line), StringComparer.Ordinal);
+            findings.AddRange(PeerComparison.CheckItems(catalogue, own, peerItems));
+        }
+
         var status = rejected ? ValidationStatus.Rejected
             : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
             : ValidationStatus.Accepted;
         var canonical = fileRefused ? null : CanonicalSubmission.From(parsed, catalogue);
-        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format) { Canonical = canonical };
+        var items = rejected ? new Dictionary<string, decimal>() : accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => a.Value, StringComparer.Ordinal);
+        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format) { Canonical = canonical, ItemValues = items };
     }
 
     /// <summary>

@@ -103,7 +103,8 @@ public sealed class SubmissionFunctions(
 
         var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
         var data = await reference.ForCycleAsync(cycle, cancellationToken);
-        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, await PeersAsync(cycleId, memberCode, data.Catalogue, cancellationToken));
+        var peers = await PeersAsync(cycleId, memberCode, data.Catalogue, cancellationToken);
+        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, peers.Kpis, peers.Items);
         return new OkObjectResult(new
         {
             cycleId,
@@ -203,7 +204,7 @@ public sealed class SubmissionFunctions(
             summary = await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
             if (summary.Status != ValidationStatus.Rejected)
             {
-                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues, summary.Disclosure), CycleFunctions.Retry);
+                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues, summary.Disclosure, summary.ItemValues), CycleFunctions.Retry);
             }
         }
         catch (TaskFailedException ex)
@@ -230,14 +231,16 @@ public sealed class SubmissionFunctions(
         var bytes = await submissions.ReadOriginalAsync(record);
         var parsed = SubmissionFormats.Read(record.ContentType, bytes.ToStream(), uploads.Value.ExcelLimits);
         var data = await reference.ForCycleAsync(cycle);
-        var result = data.Validator.Validate(parsed, cycle.ReportingYear, await PeersAsync(submission.CycleId, submission.MemberCode, data.Catalogue));
+        var peers = await PeersAsync(submission.CycleId, submission.MemberCode, data.Catalogue);
+        var result = data.Validator.Validate(parsed, cycle.ReportingYear, peers.Kpis, peers.Items);
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
             result.Status,
             result.Findings.Count(f => f.Severity == Severity.Error),
             result.Findings.Count(f => f.Severity == Severity.Warning),
             result.KpiValues,
-            result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal));
+            result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal),
+            result.ItemValues);
     }
 
     /// <summary>Makes an accepted submission current, unless the cycle has stopped taking submissions meanwhile.</summary>
@@ -251,7 +254,7 @@ public sealed class SubmissionFunctions(
             return false;
         }
 
-        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow());
+        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow(), promotion.ItemValues);
     }
 
     /// <summary>Shows the verdict to the submitter.</summary>
@@ -336,15 +339,16 @@ public sealed class SubmissionFunctions(
 
     /// <summary>Other Members' current accepted KPI values in the cycle (for the outlier warning).</summary>
     /// <summary>
-    /// Other Members' current KPI values for the peer comparison, limited to what a Member's NCP may see: the warning
-    /// shows their median to the submitter, so a value disclosed more narrowly than the WCO level stays out of it.
+    /// Other Members' current KPI and item values for the peer comparison, limited to what a Member's NCP may see: the
+    /// warnings show their median to the submitter, so a value disclosed more narrowly than the WCO level stays out.
     /// </summary>
-    async Task<IReadOnlyList<IReadOnlyDictionary<string, decimal>>> PeersAsync(string cycleId, string memberCode, KpiCatalogue catalogue, CancellationToken cancellationToken = default)
+    async Task<(IReadOnlyList<IReadOnlyDictionary<string, decimal>> Kpis, IReadOnlyList<IReadOnlyDictionary<string, decimal>> Items)> PeersAsync(string cycleId, string memberCode, KpiCatalogue catalogue, CancellationToken cancellationToken = default)
     {
         var audience = Caller.MemberAudienceIndex(catalogue.DisclosureLevels);
-        return [.. (await current.ListAsync(cycleId, cancellationToken))
-            .Where(m => m.MemberCode != memberCode)
-            .Select(m => BenchmarkCalculator.VisibleValues(catalogue, m, audience))];
+        var others = (await current.ListAsync(cycleId, cancellationToken)).Where(m => m.MemberCode != memberCode).ToList();
+        return (
+            [.. others.Select(m => BenchmarkCalculator.VisibleValues(catalogue, m, audience))],
+            [.. others.Select(m => BenchmarkCalculator.VisibleItems(catalogue, m, audience))]);
     }
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
