@@ -47,6 +47,44 @@ public class AuthTests(LocalHostFixture app)
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
+    /// <summary>Every HTTP function of the app, by verb and route with its parameters filled in.</summary>
+    public static TheoryData<string, string> HttpEndpoints()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var function in Pmm.LocalHost.FunctionIndex.Build(typeof(Pmm.Functions.Cycles.CycleFunctions).Assembly).Http)
+        {
+            var path = System.Text.RegularExpressions.Regex.Replace(function.Route, "{[^}]+}", "x");
+            foreach (var verb in function.Verbs)
+            {
+                data.Add(verb.ToUpperInvariant(), "api/" + path);
+            }
+        }
+
+        return data;
+    }
+
+    // Every endpoint, present and future, refuses a call without a token before doing anything else.
+    [Theory]
+    [MemberData(nameof(HttpEndpoints))]
+    public async Task EveryEndpoint_NoToken_401(string method, string path)
+    {
+        var response = await app.SendAsync(new HttpMethod(method), path, token: null, method is "POST" or "PUT" ? new StringContent("{}") : null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("PMM-AUTH-001", await CodeOf(response));
+    }
+
+    // The JSON Schema of the submission format is served to any authenticated role.
+    [Fact]
+    public async Task SubmissionSchema_Reader_200()
+    {
+        var response = await app.SendAsync(HttpMethod.Get, "api/schemas/submission", app.Token(AppRoles.Reader));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("$schema").GetString());
+    }
+
     // Tokens that fail validation (signature, lifetime, audience, issuer) are refused with 401.
     [Theory]
     [InlineData("signature")]
