@@ -294,7 +294,7 @@ public sealed class SubmissionFunctions(
             return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", SubmissionFormats.MediaTypes)}."));
         }
 
-        var (content, tooLarge) = await ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
+        var (content, tooLarge) = await RequestBody.ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
         if (tooLarge)
         {
             return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
@@ -353,22 +353,4 @@ public sealed class SubmissionFunctions(
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;
-
-    static async Task<(byte[] Content, bool TooLarge)> ReadLimitedAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return ([], true);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return (buffer.ToArray(), false);
-    }
 }

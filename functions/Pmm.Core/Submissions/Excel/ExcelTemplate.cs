@@ -211,10 +211,7 @@ public static class ExcelTemplate
 
         validations.Count = (uint)validations.ChildElements.Count;
         var worksheet = new Worksheet(
-            new SheetViews(new SheetView(
-                new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "D2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "D2" } })
-            { WorkbookViewId = 0U }),
+            FrozenHeaderView(),
             new SheetFormatProperties { DefaultRowHeight = 15D },
             new Columns(
                 new Column { Min = 1U, Max = 1U, Width = 22D, CustomWidth = true },
@@ -234,6 +231,12 @@ public static class ExcelTemplate
         worksheet.Append(new PageMargins { Left = 0.7D, Right = 0.7D, Top = 0.75D, Bottom = 0.75D, Header = 0.3D, Footer = 0.3D });
         return worksheet;
     }
+
+    /// <summary>A view with the header row frozen and the cursor on the first cell to fill in (D2).</summary>
+    static SheetViews FrozenHeaderView() => new(new SheetView(
+        new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
+        new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "D2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "D2" } })
+    { WorkbookViewId = 0U });
 
     /// <summary>Excel refuses what is not a number of the item's kind and range, with a message saying what is expected.</summary>
     static DataValidation Validation(DataItem item, string cells)
@@ -326,10 +329,7 @@ public static class ExcelTemplate
         }
 
         var worksheet = new Worksheet(
-            new SheetViews(new SheetView(
-                new Pane { VerticalSplit = 1D, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-                new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "D2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "D2" } })
-            { WorkbookViewId = 0U }),
+            FrozenHeaderView(),
             new SheetFormatProperties { DefaultRowHeight = 15D },
             new Columns(
                 new Column { Min = 1U, Max = 1U, Width = 12D, CustomWidth = true },
