@@ -138,7 +138,8 @@ public static class CsvSubmissionReader
 
                 if (others.Count > 0 || item.Length == 0)
                 {
-                    findings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it must name a KPI in '{ItemColumn}' and leave {string.Join(", ", others.DefaultIfEmpty(YearColumn))} empty.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                    var problem = item.Length == 0 ? $"names no KPI in '{ItemColumn}'" : $"must leave {string.Join(", ", others)} empty";
+                    findings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it {problem}.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
                     continue;
                 }
 
