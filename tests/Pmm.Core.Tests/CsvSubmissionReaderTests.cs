@@ -158,22 +158,24 @@ public class CsvSubmissionReaderTests
     }
 
     // A quote never closed would swallow the rest of the file: the file is refused with one finding at the line and
-    // column where the quote opens, counting line breaks inside earlier quoted fields of the row and CR or CRLF endings.
+    // column of the quote to blame, counting line breaks inside earlier quoted fields of the row and CR or CRLF endings.
+    // A stray quote inside a value is blamed rather than a later, well-formed one that Sep pairs with it.
     [Theory]
-    [InlineData("item,year,value\nDECL_TOTAL,2025,1000\nDECL_ELECTRONIC,2025,\"985\nAEO_COUNT,2025,120\n", 3, 3, "DECL_ELECTRONIC,2025,\"985")]
-    [InlineData("item,year,value\r\nDECL_TOTAL,2025,1000\r\nAEO_COUNT,2025,12\"0\r\n", 3, 3, "AEO_COUNT,2025,12\"0")]
-    [InlineData("item,year,value\rDECL_TOTAL,2025,1000\r\"AEO_COUNT,2025,120\r", 3, 1, "\"AEO_COUNT,2025,120")]
-    [InlineData("item,year,value,comment\nDECL_TOTAL,2025,1000,ok\nDECL_ELECTRONIC,\"20\r\n25\",985,\"unclosed\nAEO_COUNT,2025,120\n", 4, 4, "25\",985,\"unclosed")]
-    [InlineData("item;year;value\nDECL_TOTAL;2025;\"1000", 2, 3, "DECL_TOTAL;2025;\"1000")]
-    public void Read_UnclosedQuote_OneFindingWhereItOpens(string csv, int line, int column, string found)
+    [InlineData("item,year,value\nDECL_TOTAL,2025,1000\nDECL_ELECTRONIC,2025,\"985\nAEO_COUNT,2025,120\n", 3, 3, "DECL_ELECTRONIC,2025,\"985", false)]
+    [InlineData("item,year,value\r\nDECL_TOTAL,2025,1000\r\nAEO_COUNT,2025,12\"0\r\n", 3, 3, "AEO_COUNT,2025,12\"0", true)]
+    [InlineData("item,year,value\rDECL_TOTAL,2025,1000\r\"AEO_COUNT,2025,120\r", 3, 1, "\"AEO_COUNT,2025,120", false)]
+    [InlineData("item,year,value,comment\nDECL_TOTAL,2025,1000,ok\nDECL_ELECTRONIC,\"20\r\n25\",985,\"unclosed\nAEO_COUNT,2025,120\n", 4, 4, "25\",985,\"unclosed", false)]
+    [InlineData("item;year;value\nDECL_TOTAL;2025;\"1000", 2, 3, "DECL_TOTAL;2025;\"1000", false)]
+    [InlineData("item,year,value,reason\nDECL_TOTAL,20\"25,1,\nAEO_COUNT,2025,1,\"a, b\"\nAEO_COUNT,2024,1,\"c \"\"d\"\"\"\n", 2, 2, "DECL_TOTAL,20\"25,1,", true)]
+    public void Read_UnclosedQuote_OneFindingWhereItOpens(string csv, int line, int column, string found, bool stray)
     {
         var parsed = TestData.Read(csv);
 
         var finding = Assert.Single(parsed.Findings);
         Assert.Equal((RuleIds.FileUnreadable, Severity.Error), (finding.RuleId, finding.Severity));
         Assert.Equal(($"line {line}, column {column}", line, column, found), (finding.Pointer, finding.Line, finding.Column, finding.Found));
-        Assert.Contains("never closed", finding.Message, StringComparison.Ordinal);
-        Assert.Equal("A value starts with a quote that is never closed; close it or remove it.", finding.Hint);
+        Assert.Contains($"{(stray ? "in" : "starts")} the value on line {line}, column {column} is never closed", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith(stray ? "A quote inside a value must be written twice" : "A value starts with a quote that is never closed; close it or remove it.", finding.Hint, StringComparison.Ordinal);
         Assert.Empty(parsed.Observations);
     }
 

@@ -23,6 +23,7 @@ public static class CsvSubmissionReader
     public const string DisclosureColumn = "disclosure";
 
     const string UnclosedQuoteHint = "A value starts with a quote that is never closed; close it or remove it.";
+    const string StrayQuoteHint = "A quote inside a value must be written twice, with the whole value in quotes (\"12\"\"5\"), or removed.";
 
     static readonly string[] RequiredColumns = [ItemColumn, YearColumn, ValueColumn];
 
@@ -298,8 +299,8 @@ public static class CsvSubmissionReader
         Line: line);
 
     /// <summary>
-    /// The finding for a row with a quote that is never closed, or null. An open quote makes Sep read on to the end
-    /// of the file as one value, so only the last row can have one: it is the row with an odd number of quotes.
+    /// The finding for a row with a quote that is never closed, or null. Sep takes every quote as opening or closing,
+    /// so such a quote makes it read on to the end of the file as one row: the last row, with an odd number of quotes.
     /// </summary>
     static Finding? UnclosedQuote(SepReader.Row row, char separator)
     {
@@ -309,39 +310,76 @@ public static class CsvSubmissionReader
             return null;
         }
 
-        // The quotes before the last one are pairs, so the last one is the one left open. Line breaks before it are
-        // inside quotes (outside, they would have ended the row); separators count only outside quotes.
-        var opened = text.LastIndexOf('"');
-        var (line, column, quoted) = (row.LineNumberFrom, 1, false);
-        for (var i = 0; i < opened; i++)
+        // The quote to blame is found as a person reads the row: a value that starts with a quote runs to the next lone
+        // quote ("" is a quote inside it), and a quote anywhere else is a stray one. Sep pairs quotes regardless, so
+        // after a stray quote its pairs are off by one and the quote it finds open can be lines further on.
+        var (line, column, valueStart) = (row.LineNumberFrom, 1, true);
+        for (var at = 0; at < text.Length; at++)
         {
-            var c = text[i];
-            if (c == '"')
+            var c = text[at];
+            if (c == '"' && valueStart)
             {
-                quoted = !quoted;
+                var close = ClosingQuote(text, at + 1);
+                if (close < 0)
+                {
+                    return QuoteNeverClosed(text, at, line, column, $"The quote that starts the value on line {line}, column {column} is never closed", UnclosedQuoteHint);
+                }
+
+                line += LineBreaks(text[at..close]);
+                (at, valueStart) = (close, false);
             }
-            else if (c == separator && !quoted)
+            else if (c == '"')
             {
-                column++;
+                return QuoteNeverClosed(text, at, line, column, $"The quote in the value on line {line}, column {column} is never closed", StrayQuoteHint);
             }
-            else if (c == '\n' || c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n'))
+            else if (c == separator)
             {
-                line++;
+                (column, valueStart) = (column + 1, true);
+            }
+            else if (c != ' ')
+            {
+                valueStart = false;
             }
         }
 
-        var lineStart = text[..opened].LastIndexOfAny('\r', '\n') + 1;
-        var lineLength = text[lineStart..].IndexOfAny('\r', '\n');
-        var found = (lineLength < 0 ? text[lineStart..] : text.Slice(lineStart, lineLength)).ToString();
-        return new Finding(
-            RuleIds.FileUnreadable,
-            Severity.Error,
-            $"The quote opened on line {line}, column {column} is never closed: the rest of the file would read as one value, so the file was not read.",
-            UnclosedQuoteHint,
-            Pointer: At(line, column - 1),
-            Line: line,
-            Column: column,
-            Found: found);
+        // Not reached: with an odd number of quotes, one is stray or opens a value without closing it.
+        return null;
+
+        static int ClosingQuote(ReadOnlySpan<char> text, int from)
+        {
+            for (var at = from; at < text.Length; at++)
+            {
+                if (text[at] == '"')
+                {
+                    if (at + 1 < text.Length && text[at + 1] == '"')
+                    {
+                        at++;
+                        continue;
+                    }
+
+                    return at;
+                }
+            }
+
+            return -1;
+        }
+
+        static int LineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
+
+        static Finding QuoteNeverClosed(ReadOnlySpan<char> text, int quote, int line, int column, string what, string hint)
+        {
+            var lineStart = text[..quote].LastIndexOfAny('\r', '\n') + 1;
+            var lineLength = text[lineStart..].IndexOfAny('\r', '\n');
+            return new Finding(
+                RuleIds.FileUnreadable,
+                Severity.Error,
+                $"{what}: the rest of the file would read as one value, so the file was not read.",
+                hint,
+                Pointer: At(line, column - 1),
+                Line: line,
+                Column: column,
+                Found: (lineLength < 0 ? text[lineStart..] : text.Slice(lineStart, lineLength)).ToString());
+        }
     }
 
     static int Optional(SepReader reader, string column) => reader.Header.TryIndexOf(column, out var index) ? index : -1;
