@@ -40,7 +40,7 @@ public static partial class NumberReader
     }
 
     /// <summary>The decimal mark of a file whose values do not decide it: a point in comma-separated files, a comma otherwise.</summary>
-    public static char DefaultDecimalMark(char separator) => separator == ',' ? '.' : ',';
+    internal static char DefaultDecimalMark(char separator) => separator == ',' ? '.' : ',';
 
     /// <summary>Parses <paramref name="text"/> with the given decimal mark; grouping must be in threes before the decimal mark.</summary>
     public static bool TryParse(string text, char decimalMark, out decimal value) => TryParse(text.AsSpan(), decimalMark, out value);
