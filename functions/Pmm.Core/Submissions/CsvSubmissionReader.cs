@@ -22,6 +22,9 @@ public static class CsvSubmissionReader
     public const string CommentColumn = "comment";
     public const string DisclosureColumn = "disclosure";
 
+    const string UnclosedQuoteHint = "A value starts with a quote that is never closed; close it or remove it.";
+    const string StrayQuoteHint = "A quote inside a value must be written twice, with the whole value in quotes (\"12\"\"5\"), or removed.";
+
     static readonly string[] RequiredColumns = [ItemColumn, YearColumn, ValueColumn];
 
     public static ParsedSubmission Read(Stream csv)
@@ -44,23 +47,43 @@ public static class CsvSubmissionReader
             var bytes = ex.BytesUnknown is { Length: > 0 } b ? $" (byte 0x{b[0]:X2})" : "";
             return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file is not UTF-8 or UTF-16 text{bytes}{where}.", "In Excel, save as 'CSV UTF-8 (Comma delimited)'; other tools: choose UTF-8 encoding.", Pointer: "file")], 0);
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException or NotSupportedException)
         {
-            // Malformed bytes (e.g. an unterminated quote, binary junk) are the uploader's problem to fix, not a crash.
+            // Malformed bytes (e.g. binary junk, or a header line too long to be one) are the uploader's problem to fix, not a crash.
             return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file could not be read as CSV: {ex.Message}", "Save the file as CSV (UTF-8) with a header line 'item,year,value' and check for an unclosed quote.", Pointer: "file")], 0);
         }
     }
 
-    /// <summary>The columns of one data row, as text, with where they are.</summary>
-    readonly record struct RowText(int Line, string Item, string Year, string Value, string Status, string Reason, string Comment);
-
     static ParsedSubmission ReadUnchecked(Stream csv)
     {
-        var findings = new List<Finding>();
+        var (encoding, encodingName) = SniffEncoding(csv);
+        var start = csv.Position;
+
+        // The decimal mark is decided by all the values, but holding them all as text until then is what made large
+        // files slow. So the values are read with the mark the separator suggests, and in the rare file whose values
+        // vote for the other mark the file is read again with that one: the same result as deciding first.
+        var (parsed, votedMark) = ReadLines(csv, encoding, encodingName, decimalMark: null);
+        if (votedMark is { } mark)
+        {
+            csv.Position = start;
+            (parsed, _) = ReadLines(csv, encoding, encodingName, mark);
+        }
+
+        return parsed;
+    }
+
+    /// <summary>
+    /// Reads the file's lines with the given decimal mark (by default the one the separator suggests). When the values
+    /// vote for another mark, that mark is returned too, and the file must be read again with it.
+    /// </summary>
+    static (ParsedSubmission Parsed, char? VotedMark) ReadLines(Stream csv, Encoding encoding, string encodingName, char? decimalMark)
+    {
+        // Findings on the shape of lines come before those on their years, statuses and values, as they always have.
+        var lineFindings = new List<Finding>();
+        var valueFindings = new List<Finding>();
         var observations = new List<Observation>();
         var disclosures = new List<DisclosureChoice>();
         var comments = new List<ItemComment>();
-        var (encoding, encodingName) = SniffEncoding(csv);
         using var reader = Sep.Reader(o => o with
         {
             HasHeader = true,
@@ -68,11 +91,11 @@ public static class CsvSubmissionReader
             Trim = SepTrim.All,
             DisableColCountCheck = true,
             ColNameComparer = StringComparer.OrdinalIgnoreCase,
-        }).From(new StreamReader(csv, encoding, detectEncodingFromByteOrderMarks: false));
+        }).From(new StreamReader(csv, encoding, detectEncodingFromByteOrderMarks: false, leaveOpen: true));
         if (reader.Header.IsEmpty)
         {
-            findings.Add(EmptyFile());
-            return new ParsedSubmission(observations, findings, 0);
+            lineFindings.Add(EmptyFile());
+            return (new ParsedSubmission(observations, lineFindings, 0), null);
         }
 
         var separator = reader.Spec.Sep.Separator;
@@ -81,7 +104,7 @@ public static class CsvSubmissionReader
         {
             if (!reader.Header.TryIndexOf(RequiredColumns[c], out indexes[c]))
             {
-                findings.Add(new Finding(
+                lineFindings.Add(new Finding(
                     RuleIds.HeaderMissingColumn,
                     Severity.Error,
                     $"The header has no '{RequiredColumns[c]}' column.",
@@ -93,11 +116,14 @@ public static class CsvSubmissionReader
             }
         }
 
-        if (findings.Count > 0)
+        if (lineFindings.Count > 0)
         {
-            return new ParsedSubmission(observations, findings, 0);
+            return (new ParsedSubmission(observations, lineFindings, 0), null);
         }
 
+        var mark = decimalMark ?? NumberReader.DefaultDecimalMark(separator);
+        var votes = new NumberReader.DecimalMarkVotes();
+        var itemCodes = new ItemCodes();
         var (itemAt, yearAt, valueAt) = (indexes[0], indexes[1], indexes[2]);
         var statusAt = Optional(reader, StatusColumn);
         var reasonAt = Optional(reader, ReasonColumn);
@@ -105,11 +131,19 @@ public static class CsvSubmissionReader
         var disclosureAt = Optional(reader, DisclosureColumn);
         var needed = Math.Max(itemAt, Math.Max(yearAt, valueAt)) + 1;
         var headerCount = reader.Header.ColNames.Count;
-        var rows = new List<RowText>();
         var dataRows = 0;
-        foreach (var row in reader)
+        var nextLine = 2;
+        bool tooLong;
+        while (MoveNext(reader, out tooLong))
         {
+            var row = reader.Current;
             var line = row.LineNumberFrom;
+            nextLine = row.LineNumberToExcl;
+            if (UnclosedQuote(row, separator) is { } unclosed)
+            {
+                return (new ParsedSubmission([], [unclosed], 0, $"CSV, {encodingName}, separator '{Printable(separator)}'"), null);
+            }
+
             if (AllEmpty(row, 0))
             {
                 // Blank lines, and the ",," lines spreadsheets write for formatted empty rows.
@@ -120,12 +154,13 @@ public static class CsvSubmissionReader
             if (row.ColCount > headerCount && !AllEmpty(row, headerCount))
             {
                 // Extra fields are never ignored: "2,500,000.25" unquoted in a comma file would otherwise read as 2.
-                findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
                 continue;
             }
 
-            if (Text(row, disclosureAt) is { Length: > 0 } level)
+            if (!Cell(row, disclosureAt).IsEmpty)
             {
+                var level = Text(row, disclosureAt);
                 var item = Text(row, itemAt);
                 var others = new List<string>();
                 foreach (var (name, at) in new[] { (YearColumn, yearAt), (ValueColumn, valueAt), (StatusColumn, statusAt), (ReasonColumn, reasonAt), (CommentColumn, commentAt) })
@@ -139,7 +174,7 @@ public static class CsvSubmissionReader
                 if (others.Count > 0 || item.Length == 0)
                 {
                     var problem = item.Length == 0 ? $"names no KPI in '{ItemColumn}'" : $"must leave {string.Join(", ", others)} empty";
-                    findings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it {problem}.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                    lineFindings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it {problem}.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
                     continue;
                 }
 
@@ -149,79 +184,210 @@ public static class CsvSubmissionReader
 
             if (row.ColCount < needed)
             {
-                findings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", $"Each line needs an item code, a year and a value, separated by '{Printable(separator)}' like the header.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", $"Each line needs an item code, a year and a value, separated by '{Printable(separator)}' like the header.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
                 continue;
             }
 
-            rows.Add(new RowText(line, Text(row, itemAt), Text(row, yearAt), Text(row, valueAt), Text(row, statusAt), Text(row, reasonAt), Text(row, commentAt)));
-        }
-
-        var decimalMark = NumberReader.DetectDecimalMark(rows.Select(r => r.Value), separator);
-        foreach (var row in rows)
-        {
-            var (line, item) = (row.Line, row.Item);
-            if (row.Comment.Length > 0)
+            // The hot path of large files: the cells are read as spans, and text is made only for what is kept
+            // (shared item codes, reasons, comments) or shown in a finding.
+            var itemCode = itemCodes.Get(row[itemAt].Span);
+            var yearText = row[yearAt].Span;
+            var valueText = row[valueAt].Span;
+            var status = Cell(row, statusAt);
+            var reasonText = Cell(row, reasonAt);
+            var comment = Cell(row, commentAt);
+            votes.Add(valueText);
+            if (!comment.IsEmpty)
             {
-                comments.Add(new ItemComment(item, row.Comment, At(line, commentAt), line));
-                if (row.Value.Length == 0 && row.Status.Length == 0 && row.Reason.Length == 0 && row.Year.Length == 0)
+                comments.Add(new ItemComment(itemCode, comment.ToString(), At(line, commentAt), line));
+                if (valueText.IsEmpty && status.IsEmpty && reasonText.IsEmpty && yearText.IsEmpty)
                 {
                     // A comment on the item as a whole.
                     continue;
                 }
             }
 
-            if (!int.TryParse(row.Year, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
+            if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
             {
-                findings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{row.Year}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", item, At(line, yearAt), line, yearAt + 1, row.Year, "a four-digit year"));
+                var found = yearText.ToString();
+                valueFindings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{found}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", itemCode, At(line, yearAt), line, yearAt + 1, found, "a four-digit year"));
                 continue;
             }
 
-            if (!ValueStates.TryParse(row.Status, out var state))
+            if (!ValueStates.TryParse(status, out var state))
             {
-                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{row.Status}' is not a status.", ValueStates.Hint(row.Status), item, At(line, statusAt), line, statusAt + 1, row.Status, ValueStates.Expected));
-                observations.Add(new Observation(item, year, null, $"line {line}", line) { ItemPointer = At(line, itemAt), YearPointer = At(line, yearAt) });
+                var found = status.ToString();
+                valueFindings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{found}' is not a status.", ValueStates.Hint(found), itemCode, At(line, statusAt), line, statusAt + 1, found, ValueStates.Expected));
+                observations.Add(new Observation(itemCode, year, null, line, itemAt + 1, yearAt + 1, valueColumn: 0));
                 continue;
             }
 
-            var pointers = (Item: At(line, itemAt), Year: At(line, yearAt), Value: At(line, valueAt));
-            var statePointer = state == ValueState.Reported && row.Reason.Length > 0 ? At(line, reasonAt) : state == ValueState.Reported ? null : At(line, statusAt);
-            var reason = row.Reason.Length > 0 ? row.Reason : null;
-            if (row.Value.Length == 0)
+            var statePointer = state == ValueState.Reported && !reasonText.IsEmpty ? At(line, reasonAt) : state == ValueState.Reported ? null : At(line, statusAt);
+            var reason = reasonText.IsEmpty ? null : reasonText.ToString();
+            if (valueText.IsEmpty)
             {
                 if (state != ValueState.Reported || reason is not null)
                 {
-                    observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
+                    observations.Add(new Observation(itemCode, year, null, line, itemAt + 1, yearAt + 1, valueAt + 1) { State = state, Reason = reason, StatePointer = statePointer });
                 }
 
                 // No value and no status: the line says nothing (as an empty cell in the template).
                 continue;
             }
 
-            if (!NumberReader.TryParse(row.Value, decimalMark, out var value))
+            if (!NumberReader.TryParse(valueText, mark, out var value))
             {
-                findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{row.Value}' is not a number.", $"This file uses '{decimalMark}' as its decimal mark; write e.g. 1234{decimalMark}5 (thousands may be grouped with '{(decimalMark == '.' ? ',' : '.')}' or spaces).", item, At(line, valueAt), line, valueAt + 1, row.Value, "a number"));
-                observations.Add(new Observation(item, year, null, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
+                var found = valueText.ToString();
+                valueFindings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{found}' is not a number.", $"This file uses '{mark}' as its decimal mark; write e.g. 1234{mark}5 (thousands may be grouped with '{(mark == '.' ? ',' : '.')}' or spaces).", itemCode, At(line, valueAt), line, valueAt + 1, found, "a number"));
+                observations.Add(new Observation(itemCode, year, null, line, itemAt + 1, yearAt + 1, valueAt + 1) { State = state, Reason = reason, StatePointer = statePointer });
                 continue;
             }
 
-            observations.Add(new Observation(item, year, value, $"line {line}", line) { State = state, Reason = reason, StatePointer = statePointer, ItemPointer = pointers.Item, YearPointer = pointers.Year, ValuePointer = pointers.Value });
+            observations.Add(new Observation(itemCode, year, value, line, itemAt + 1, yearAt + 1, valueAt + 1) { State = state, Reason = reason, StatePointer = statePointer });
         }
 
+        if (tooLong)
+        {
+            return (new ParsedSubmission([], [RowTooLong(nextLine)], 0, $"CSV, {encodingName}, separator '{Printable(separator)}'"), null);
+        }
+
+        var voted = votes.Decide(separator);
+        if (voted != mark)
+        {
+            // Nothing of this reading is kept: the file is read again with the voted mark.
+            return (new ParsedSubmission([], [], 0), voted);
+        }
+
+        var findings = lineFindings;
+        findings.AddRange(valueFindings);
         if (observations.Count == 0 && disclosures.Count == 0 && comments.Count == 0 && findings.Count == 0)
         {
             findings.Add(EmptyFile());
         }
 
-        return new ParsedSubmission(observations, findings, dataRows, $"CSV, {encodingName}, separator '{Printable(separator)}', decimal mark '{decimalMark}'")
+        var parsed = new ParsedSubmission(observations, findings, dataRows, $"CSV, {encodingName}, separator '{Printable(separator)}', decimal mark '{mark}'")
         {
             Disclosures = disclosures,
             Comments = comments,
         };
+        return (parsed, null);
+    }
+
+    /// <summary>
+    /// Moves to the next row, as <see cref="SepReader.MoveNext"/>; false with <paramref name="tooLong"/> set when the row is
+    /// longer than Sep can hold (16 Mi characters), which in practice means a quote that is never closed in a large file.
+    /// </summary>
+    static bool MoveNext(SepReader reader, out bool tooLong)
+    {
+        tooLong = false;
+        try
+        {
+            return reader.MoveNext();
+        }
+        catch (NotSupportedException)
+        {
+            tooLong = true;
+            return false;
+        }
+    }
+
+    static Finding RowTooLong(int line) => new(
+        RuleIds.FileUnreadable,
+        Severity.Error,
+        $"The row that starts on line {line} runs on for millions of characters, so the file was not read: most likely a quote on that line is never closed.",
+        UnclosedQuoteHint,
+        Pointer: $"line {line}",
+        Line: line);
+
+    /// <summary>
+    /// The finding for a row with a quote that is never closed, or null. Sep takes every quote as opening or closing,
+    /// so such a quote makes it read on to the end of the file as one row: the last row, with an odd number of quotes.
+    /// </summary>
+    static Finding? UnclosedQuote(SepReader.Row row, char separator)
+    {
+        var text = row.Span;
+        if (!text.Contains('"') || text.Count('"') % 2 == 0)
+        {
+            return null;
+        }
+
+        // The quote to blame is found as a person reads the row: a value that starts with a quote runs to the next lone
+        // quote ("" is a quote inside it), and a quote anywhere else is a stray one. Sep pairs quotes regardless, so
+        // after a stray quote its pairs are off by one and the quote it finds open can be lines further on.
+        var (line, column, valueStart) = (row.LineNumberFrom, 1, true);
+        for (var at = 0; at < text.Length; at++)
+        {
+            var c = text[at];
+            if (c == '"' && valueStart)
+            {
+                var close = ClosingQuote(text, at + 1);
+                if (close < 0)
+                {
+                    return QuoteNeverClosed(text, at, line, column, $"The quote that starts the value on line {line}, column {column} is never closed", UnclosedQuoteHint);
+                }
+
+                line += LineBreaks(text[at..close]);
+                (at, valueStart) = (close, false);
+            }
+            else if (c == '"')
+            {
+                return QuoteNeverClosed(text, at, line, column, $"The quote in the value on line {line}, column {column} is never closed", StrayQuoteHint);
+            }
+            else if (c == separator)
+            {
+                (column, valueStart) = (column + 1, true);
+            }
+            else if (c != ' ')
+            {
+                valueStart = false;
+            }
+        }
+
+        // Not reached: with an odd number of quotes, one is stray or opens a value without closing it.
+        return null;
+
+        static int ClosingQuote(ReadOnlySpan<char> text, int from)
+        {
+            for (var at = from; at < text.Length; at++)
+            {
+                if (text[at] == '"')
+                {
+                    if (at + 1 < text.Length && text[at + 1] == '"')
+                    {
+                        at++;
+                        continue;
+                    }
+
+                    return at;
+                }
+            }
+
+            return -1;
+        }
+
+        static int LineBreaks(ReadOnlySpan<char> text) => text.Count('\n') + text.Count('\r') - text.Count("\r\n");
+
+        static Finding QuoteNeverClosed(ReadOnlySpan<char> text, int quote, int line, int column, string what, string hint)
+        {
+            var lineStart = text[..quote].LastIndexOfAny('\r', '\n') + 1;
+            var lineLength = text[lineStart..].IndexOfAny('\r', '\n');
+            return new Finding(
+                RuleIds.FileUnreadable,
+                Severity.Error,
+                $"{what}: the rest of the file would read as one value, so the file was not read.",
+                hint,
+                Pointer: At(line, column - 1),
+                Line: line,
+                Column: column,
+                Found: (lineLength < 0 ? text[lineStart..] : text.Slice(lineStart, lineLength)).ToString());
+        }
     }
 
     static int Optional(SepReader reader, string column) => reader.Header.TryIndexOf(column, out var index) ? index : -1;
 
     static string Text(SepReader.Row row, int column) => column >= 0 && column < row.ColCount ? row[column].ToString() : "";
+
+    static ReadOnlySpan<char> Cell(SepReader.Row row, int column) => column >= 0 && column < row.ColCount ? row[column].Span : [];
 
     /// <summary>UTF-8 (with or without BOM) unless a UTF-16 byte order mark says otherwise; the stream is left after the BOM.</summary>
     static (Encoding Encoding, string Name) SniffEncoding(Stream stream)
@@ -250,6 +416,37 @@ public static class CsvSubmissionReader
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The item codes of a file, one string per distinct code as spelled in the file: a file repeats the catalogue's
+    /// few dozen codes, so a million rows share them instead of each making its own.
+    /// </summary>
+    sealed class ItemCodes
+    {
+        /// <summary>Past this many distinct codes (not a real file), codes are no longer shared.</summary>
+        const int MaxShared = 4096;
+
+        readonly Dictionary<string, string> codes = new(StringComparer.Ordinal);
+        readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> bySpan;
+
+        public ItemCodes() => bySpan = codes.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ReadOnlySpan<char> code)
+        {
+            if (bySpan.TryGetValue(code, out var shared))
+            {
+                return shared;
+            }
+
+            var text = code.ToString();
+            if (codes.Count < MaxShared)
+            {
+                codes.Add(text, text);
+            }
+
+            return text;
+        }
     }
 
     static string Printable(char separator) => separator == '\t' ? "tab" : separator.ToString();

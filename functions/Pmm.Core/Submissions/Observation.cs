@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Pmm.Core.Submissions;
@@ -91,6 +93,34 @@ public static class ValueStates
 /// </summary>
 public sealed record Observation(string ItemCode, int Year, decimal? Value, string Pointer, int? Line = null)
 {
+    // A CSV file of a million rows would otherwise hold four pointer strings per row that findings rarely need, so the
+    // pointers are kept as FilePointer: text as given, or a CSV line and column made into text when read. FilePointer
+    // compares by text, so equality, hashing and `with` behave as with plain strings.
+    readonly FilePointer pointer = new(Pointer);
+    readonly FilePointer itemPointer;
+    readonly FilePointer yearPointer;
+    readonly FilePointer valuePointer;
+
+    /// <summary>
+    /// An observation on a CSV line: <see cref="Pointer"/> is "line L", and the item, year and value pointers are
+    /// "line L, column C" for the 1-based columns given (none for a column of 0).
+    /// </summary>
+    internal Observation(string itemCode, int year, decimal? value, int line, int itemColumn, int yearColumn, int valueColumn)
+        : this(itemCode, year, value, Pointer: null!, line)
+    {
+        pointer = FilePointer.AtLine(line);
+        itemPointer = FilePointer.AtCell(line, itemColumn);
+        yearPointer = FilePointer.AtCell(line, yearColumn);
+        valuePointer = FilePointer.AtCell(line, valueColumn);
+    }
+
+    /// <summary>Where the observation is in the file's own terms ("line 4", "/values/3", "Data!D7").</summary>
+    public string Pointer
+    {
+        get => pointer.Text!;
+        init => pointer = new(value);
+    }
+
     /// <summary>Reported (a value), or not applicable / not available instead of a value.</summary>
     public ValueState State { get; init; }
 
@@ -101,13 +131,108 @@ public sealed record Observation(string ItemCode, int Year, decimal? Value, stri
     public string? StatePointer { get; init; }
 
     /// <summary>Where the item code is, when more precise than <see cref="Pointer"/> ("line 4, column 1", "/values/3/item", "Data!A7").</summary>
-    public string? ItemPointer { get; init; }
+    public string? ItemPointer
+    {
+        get => itemPointer.Text;
+        init => itemPointer = new(value);
+    }
 
     /// <summary>Where the year is, when more precise than <see cref="Pointer"/> ("line 4, column 2", "/values/3/year").</summary>
-    public string? YearPointer { get; init; }
+    public string? YearPointer
+    {
+        get => yearPointer.Text;
+        init => yearPointer = new(value);
+    }
 
     /// <summary>Where the value is, when more precise than <see cref="Pointer"/> ("line 4, column 3", "/values/3/value").</summary>
-    public string? ValuePointer { get; init; }
+    public string? ValuePointer
+    {
+        get => valuePointer.Text;
+        init => valuePointer = new(value);
+    }
+}
+
+/// <summary>
+/// Where something is in a file, as findings show it: text as given ("/values/3/item", "Data!A7"), or a CSV line and
+/// column that becomes "line 4, column 3" ("line 4" without a column) only when <see cref="Text"/> is read. Two pointers
+/// are equal when their text is, however each is stored.
+/// </summary>
+internal readonly struct FilePointer : IEquatable<FilePointer>
+{
+    /// <summary>The longest text of a line and column: "line 2147483647, column 2147483647".</summary>
+    const int MaxFormattedLength = 34;
+
+    readonly string? text;
+    readonly int line;
+    readonly int column;
+
+    public FilePointer(string? text) => this.text = text;
+
+    FilePointer(int line, int column) => (this.line, this.column) = (line, column);
+
+    /// <summary>"line L".</summary>
+    public static FilePointer AtLine(int line) => new(line, 0);
+
+    /// <summary>"line L, column C" for a 1-based column; no pointer for a column of 0.</summary>
+    public static FilePointer AtCell(int line, int column) => column > 0 ? new(line, column) : default;
+
+    /// <summary>The pointer as findings show it; null when there is none.</summary>
+    public string? Text
+    {
+        get
+        {
+            if (text is not null || line == 0)
+            {
+                return text;
+            }
+
+            Span<char> buffer = stackalloc char[MaxFormattedLength];
+            return new string(Format(buffer));
+        }
+    }
+
+    public bool Equals(FilePointer other)
+    {
+        if (text is null && other.text is null)
+        {
+            return line == other.line && column == other.column;
+        }
+
+        if (text is not null && other.text is not null)
+        {
+            return string.Equals(text, other.text, StringComparison.Ordinal);
+        }
+
+        var (position, given) = text is null ? (this, other.text!) : (other, text);
+        Span<char> buffer = stackalloc char[MaxFormattedLength];
+        return position.line > 0 && position.Format(buffer).SequenceEqual(given);
+    }
+
+    public override bool Equals(object? obj) => obj is FilePointer other && Equals(other);
+
+    public override int GetHashCode()
+    {
+        if (text is not null || line == 0)
+        {
+            return text is null ? 0 : string.GetHashCode(text.AsSpan());
+        }
+
+        Span<char> buffer = stackalloc char[MaxFormattedLength];
+        return string.GetHashCode(Format(buffer));
+    }
+
+    public static bool operator ==(FilePointer left, FilePointer right) => left.Equals(right);
+
+    public static bool operator !=(FilePointer left, FilePointer right) => !left.Equals(right);
+
+    ReadOnlySpan<char> Format(Span<char> buffer)
+    {
+        var ok = column > 0
+            ? buffer.TryWrite(CultureInfo.InvariantCulture, $"line {line}, column {column}", out var length)
+            : buffer.TryWrite(CultureInfo.InvariantCulture, $"line {line}", out length);
+        Debug.Assert(ok, "The buffer holds the longest line and column.");
+        return buffer[..length];
+    }
 }
 
 /// <summary>A Member's choice of disclosure level for one KPI, as written in the file.</summary>

@@ -46,8 +46,9 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         var findings = new List<Finding>(parsed.Findings);
         var unknownCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
-        var pointers = new Dictionary<(string Item, int Year), (string Pointer, int? Line)>();
-        var firstSeen = new Dictionary<(string Item, int Year), string>();
+        // Observations, not their pointers: a CSV observation's pointer is text only once read, which only a finding needs.
+        var acceptedFrom = new Dictionary<(string Item, int Year), Observation>();
+        var firstSeen = new Dictionary<(string Item, int Year), Observation>();
         foreach (var o in parsed.Observations)
         {
             if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
@@ -68,12 +69,16 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             var key = (item.Code, o.Year);
             if (firstSeen.TryGetValue(key, out var earlier))
             {
-                findings.Add(new Finding(RuleIds.DuplicateItem, Severity.Error, $"{item.Code} for {o.Year} is given twice ({earlier} and {o.Pointer}).", "Keep one entry per item and year.", item.Code, o.Pointer, o.Line));
+                findings.Add(new Finding(RuleIds.DuplicateItem, Severity.Error, $"{item.Code} for {o.Year} is given twice ({earlier.Pointer} and {o.Pointer}).", "Keep one entry per item and year.", item.Code, o.Pointer, o.Line));
                 continue;
             }
 
-            firstSeen[key] = o.Pointer;
-            CheckLength(o.Reason, "reason", item.Code, o.StatePointer ?? o.Pointer, o.Line, findings);
+            firstSeen[key] = o;
+            if (o.Reason is not null)
+            {
+                CheckLength(o.Reason, "reason", item.Code, o.StatePointer ?? o.Pointer, o.Line, findings);
+            }
+
             if (!CheckState(o, item, findings))
             {
                 continue;
@@ -98,7 +103,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             }
 
             accepted[key] = value;
-            pointers[key] = (o.ValuePointer ?? o.Pointer, o.Line);
+            acceptedFrom[key] = o;
         }
 
         // When the file as a whole could not be read, listing every required item as missing would bury the real problem.
@@ -117,7 +122,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
 
         CheckComments(parsed.Comments, unknownCodes, findings);
         CheckDisclosures(parsed.Disclosures, findings);
-        findings.AddRange(CheckRules(accepted, pointers, reportingYear));
+        findings.AddRange(CheckRules(accepted, acceptedFrom, reportingYear));
         var rejected = findings.Any(f => f.Severity == Severity.Error);
         var overflowed = new List<string>();
         var kpis = rejected
@@ -131,7 +136,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
 
         if (!rejected && peerItems is { Count: > 0 })
         {
-            var own = accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => (a.Value, pointers[a.Key].Pointer, pointers[a.Key].Line), StringComparer.Ordinal);
+            var own = accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => (a.Value, acceptedFrom[a.Key].ValuePointer ?? acceptedFrom[a.Key].Pointer, acceptedFrom[a.Key].Line), StringComparer.Ordinal);
             findings.AddRange(PeerComparison.CheckItems(catalogue, own, peerItems));
         }
 
@@ -150,6 +155,12 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     /// </summary>
     static bool CheckState(Observation o, DataItem item, List<Finding> findings)
     {
+        if (o.State == ValueState.Reported && o.Reason is null)
+        {
+            // Nearly every observation: settled before its pointer is made into text.
+            return true;
+        }
+
         var at = o.StatePointer ?? o.Pointer;
         var word = ValueStates.Word(o.State);
         switch (o.State)
@@ -157,8 +168,6 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
             case ValueState.Reported when o.Reason is not null:
                 findings.Add(new Finding(RuleIds.ReasonWithValue, Severity.Warning, o.Value is null ? $"{item.Code} for {o.Year} has a reason but neither a value nor a status; the line is ignored." : $"{item.Code} for {o.Year} has a value and a reason; the reason is not kept.", o.Value is null ? $"If {item.Code} does not apply to your administration, set the status to '{ValueStates.NotApplicable}'; if you cannot give the figure, '{ValueStates.NotAvailable}'." : "A reason explains a status of 'not applicable' or 'not available'; put other remarks in the comment.", item.Code, at, o.Line, Found: o.Reason));
                 return o.Value is not null;
-            case ValueState.Reported:
-                return true;
             case var _ when o.Value is { } value:
                 findings.Add(new Finding(RuleIds.ValueAndState, Severity.Error, $"{item.Code} for {o.Year} has both a value ({value.ToString(CultureInfo.InvariantCulture)}) and the status '{word}'.", $"Give either the value (and leave the status empty) or the status '{word}' (and leave the value empty).", item.Code, at, o.Line, Found: $"{value.ToString(CultureInfo.InvariantCulture)}, {word}", Expected: "a value or a status, not both"));
                 return false;
@@ -262,7 +271,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     }
 
     /// <summary>The catalogue's cross-item rules, on the values that passed the structural checks.</summary>
-    IEnumerable<Finding> CheckRules(Dictionary<(string Item, int Year), decimal> values, Dictionary<(string Item, int Year), (string Pointer, int? Line)> pointers, int year)
+    IEnumerable<Finding> CheckRules(Dictionary<(string Item, int Year), decimal> values, Dictionary<(string Item, int Year), Observation> from, int year)
     {
         foreach (var rule in catalogue.Rules)
         {
@@ -273,8 +282,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
                 var total = catalogue.ItemsByCode[rule.Total!].Code;
                 if (values.TryGetValue((part, year), out var p) && values.TryGetValue((total, year), out var t) && p > t)
                 {
-                    var at = pointers[(part, year)];
-                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, part, at.Pointer, at.Line, Found: Invariant($"{part} = {p} > {total} = {t}"), Expected: Invariant($"{part} ≤ {total}"));
+                    var at = from[(part, year)];
+                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, part, at.ValuePointer ?? at.Pointer, at.Line, Found: Invariant($"{part} = {p} > {total} = {t}"), Expected: Invariant($"{part} ≤ {total}"));
                 }
             }
             else if (rule.Kind == CatalogueRuleKinds.YearOnYear)
@@ -283,8 +292,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
                 if (values.TryGetValue((item, year), out var now) && values.TryGetValue((item, year - 1), out var before) && now > 0 && before > 0
                     && Math.Max(now, before) / Math.Min(now, before) > rule.MaxRatio)
                 {
-                    var at = pointers[(item, year)];
-                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, item, at.Pointer, at.Line, Found: Invariant($"{year - 1}: {before}, {year}: {now}"), Expected: Invariant($"a change within a factor of {rule.MaxRatio}"));
+                    var at = from[(item, year)];
+                    yield return new Finding(rule.Id, severity, rule.Message, rule.Hint, item, at.ValuePointer ?? at.Pointer, at.Line, Found: Invariant($"{year - 1}: {before}, {year}: {now}"), Expected: Invariant($"a change within a factor of {rule.MaxRatio}"));
                 }
             }
         }
