@@ -502,7 +502,7 @@ public static class ExcelSubmissionReader
             var (value, formula, inline) = ReadCell(package, reader);
             if (column is >= CodeColumn and <= LastColumn)
             {
-                content.Cells[column - 1] = Content(type, value, formula, inline, Reference(column, number), sheetName, strings);
+                content.Cells[column - 1] = Content(type, value, formula, inline, column, number, sheetName, strings);
             }
         }
 
@@ -543,8 +543,18 @@ public static class ExcelSubmissionReader
         return (value, formula, inline);
     }
 
-    static CellContent Content(string? type, string? raw, string? formula, string? inline, string reference, string sheetName, IReadOnlyList<string> strings)
+    /// <summary>
+    /// A cell's content; null for a cell with neither value, formula nor inline text (it reads as no cell at all), once
+    /// its type is checked.
+    /// </summary>
+    static CellContent? Content(string? type, string? raw, string? formula, string? inline, int column, int row, string sheetName, IReadOnlyList<string> strings)
     {
+        if (raw is null && formula is null && inline is null && type is not "s")
+        {
+            return type is null or "n" or "str" or "e" or "b" or "d" or "inlineStr" ? null : throw InvalidCellType();
+        }
+
+        var reference = Reference(column, row);
         switch (type)
         {
             case "s":
@@ -565,10 +575,12 @@ public static class ExcelSubmissionReader
             case "d":
                 return new CellContent(reference, CellKind.Other, raw, formula);
             default:
-                // The cell types of SpreadsheetML, case-sensitive; anything else made the SDK throw.
-                throw new InvalidDataException("The text value is not a valid enumeration value.");
+                throw InvalidCellType();
         }
     }
+
+    /// <summary>A cell type other than those of SpreadsheetML (case-sensitive), which made the SDK throw.</summary>
+    static InvalidDataException InvalidCellType() => new("The text value is not a valid enumeration value.");
 
     /// <summary>The shared strings (sst/si), read one item at a time; the whole part is read.</summary>
     static List<string> SharedStrings(XlsxPackage package)
@@ -693,16 +705,8 @@ public static class ExcelSubmissionReader
         return column;
     }
 
-    static string Reference(int column, int row)
-    {
-        var letters = "";
-        for (var c = column; c > 0; c = (c - 1) / 26)
-        {
-            letters = (char)('A' + ((c - 1) % 26)) + letters;
-        }
-
-        return letters + row.ToString(CultureInfo.InvariantCulture);
-    }
+    /// <summary>The reference of a cell of columns A to I, such as "D7".</summary>
+    static string Reference(int column, int row) => string.Create(CultureInfo.InvariantCulture, $"{(char)('A' + column - 1)}{row}");
 
     static string Cell(string reference) => $"{ExcelTemplate.DataSheet}!{reference}";
 
