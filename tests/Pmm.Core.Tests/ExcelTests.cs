@@ -427,6 +427,22 @@ public class ExcelTests
         Assert.Contains("could not be read as an Excel workbook", finding.Message, StringComparison.Ordinal);
     }
 
+    // The relationships of every part reachable from the workbook are checked as the SDK checked them (a broken one of the sheet Data refuses the file); a relationship part nothing refers to is ignored.
+    [Theory]
+    [InlineData("xl/worksheets/_rels/{0}.rels", false)]
+    [InlineData("other/_rels/{0}.rels", true)]
+    public void Read_BrokenRelationshipPart_RefusedOnlyWhenReachable(string entry, bool readable)
+    {
+        var filled = Filled();
+        var name = string.Format(CultureInfo.InvariantCulture, entry, Path.GetFileName(SheetEntry(filled, "Data")));
+        var xlsx = WithEntry(filled, name, "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\"");
+
+        var findings = Read(xlsx).Findings;
+
+        Assert.Equal(readable, findings.Count == 0);
+        Assert.True(readable || findings.Single().RuleId == RuleIds.FileUnreadable);
+    }
+
     const string MainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
     /// <summary>The template filled in with the corpus' states, reasons and comment (<see cref="CorpusTests.FillStates"/>).</summary>

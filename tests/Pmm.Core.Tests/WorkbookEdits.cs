@@ -79,6 +79,20 @@ static class WorkbookEdits
         }
     });
 
+    /// <summary>The workbook with one more zip entry.</summary>
+    public static byte[] WithEntry(byte[] xlsx, string name, string text)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(xlsx);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(text);
+        }
+
+        return stream.ToArray();
+    }
+
     /// <summary>The zip entry name of a sheet's part, e.g. "xl/worksheets/sheet2.xml".</summary>
     public static string SheetEntry(byte[] xlsx, string sheetName)
     {

@@ -460,9 +460,7 @@ public static class ExcelSubmissionReader
             }
             else if (reader.Depth == 2 && inSheetData && reader.LocalName == "row" && package.IsMain(reader.NamespaceURI))
             {
-                var number = RowNumber(reader.GetAttribute("r")) is { } index ? (int)index : lastRow + 1;
-                lastRow = number;
-                rows.Add(ReadRow(package, reader, number, sheetName, strings));
+                rows.Add(ReadRow(package, reader, ref lastRow, sheetName, strings));
             }
         }
 
@@ -477,33 +475,42 @@ public static class ExcelSubmissionReader
         _ => XmlConvert.ToUInt32(attribute),
     };
 
-    /// <summary>The cells of one row; the reader is on the row's start and is left on its end.</summary>
-    static RowContent ReadRow(XlsxPackage package, XmlReader reader, int number, string sheetName, IReadOnlyList<string> strings)
+    /// <summary>
+    /// The cells of one row (numbered after <paramref name="lastRow"/> when it has no reference); the reader is on the
+    /// row's start and is left on its end. The row is read to its end before its number and cells are looked at, as the
+    /// SDK loaded a whole row first (a broken row is reported as such, not by its content).
+    /// </summary>
+    static RowContent ReadRow(XlsxPackage package, XmlReader reader, ref int lastRow, string sheetName, IReadOnlyList<string> strings)
     {
-        var content = new RowContent(number);
-        if (reader.IsEmptyElement)
-        {
-            return content;
-        }
-
+        var reference = reader.GetAttribute("r");
+        var cells = new List<(int Column, string? Type, string? Value, string? Formula, string? Inline)>();
         var depth = reader.Depth;
         var lastColumn = 0;
-        while (reader.Read() && reader.Depth > depth)
+        var empty = reader.IsEmptyElement;
+        while (!empty && reader.Read() && reader.Depth > depth)
         {
             if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || reader.LocalName != "c" || !package.IsMain(reader.NamespaceURI))
             {
                 continue;
             }
 
-            var reference = reader.GetAttribute("r");
-            var column = reference is not null && ColumnOf(reference) is > 0 and var c ? c : lastColumn + 1;
+            var cellReference = reader.GetAttribute("r");
+            var column = cellReference is not null && ColumnOf(cellReference) is > 0 and var c ? c : lastColumn + 1;
             lastColumn = column;
             var type = reader.GetAttribute("t");
             var (value, formula, inline) = ReadCell(package, reader);
             if (column is >= CodeColumn and <= LastColumn)
             {
-                content.Cells[column - 1] = Content(type, value, formula, inline, column, number, sheetName, strings);
+                cells.Add((column, type, value, formula, inline));
             }
+        }
+
+        var number = RowNumber(reference) is { } index ? (int)index : lastRow + 1;
+        lastRow = number;
+        var content = new RowContent(number);
+        foreach (var cell in cells)
+        {
+            content.Cells[cell.Column - 1] = Content(cell.Type, cell.Value, cell.Formula, cell.Inline, cell.Column, number, sheetName, strings);
         }
 
         return content;

@@ -9,14 +9,14 @@ namespace Pmm.Core.Submissions.Excel;
 /// part with its relationships and sheet list, and an <see cref="XmlReader"/> over any part.
 /// </summary>
 /// <remarks>
-/// Parts are found as the SDK (System.IO.Packaging underneath) found them, and a package it refused is refused with its
-/// wording: a zip entry is a part only when [Content_Types].xml gives it a content type; part names are compared
-/// ignoring case; relationship targets are resolved against their source part; the workbook's relationships must
-/// point at existing parts, with the expected content type for worksheets, chartsheets, shared strings, styles and
-/// themes. A package with a Strict (ISO 29500) relationship reads the Strict namespaces as the Transitional ones, as
-/// the SDK did. Relationships of other parts (drawings, comments, printer settings) are not followed: they are never
-/// read. Every part is read with DTDs prohibited, no resolver and at most <see cref="ExcelLimits.MaxUncompressedBytes"/>
-/// characters.
+/// Parts are found as the SDK (System.IO.Packaging underneath) found them, and a package it refused when opening it is
+/// refused with its wording: [Content_Types].xml and every relationship part reachable from the package are checked as
+/// System.IO.Packaging checked them; a zip entry is a part only when it has a valid part name and a content type; part
+/// names are compared ignoring case; relationship targets are resolved against their source part and must exist; the
+/// workbook's worksheets, chartsheets, shared strings, styles and themes must have their content type (other parts'
+/// content types are not checked: their types are not known here). A package with a Strict (ISO 29500) relationship
+/// reads the Strict namespaces as the Transitional ones, as the SDK did. Every XML part is read with DTDs prohibited,
+/// no resolver and at most <see cref="ExcelLimits.MaxUncompressedBytes"/> characters.
 /// </remarks>
 sealed class XlsxPackage : IDisposable
 {
@@ -28,6 +28,7 @@ sealed class XlsxPackage : IDisposable
     const string PackageRelationshipsNamespace = "http://schemas.openxmlformats.org/package/2006/relationships";
     const string RelationshipsContentType = "application/vnd.openxmlformats-package.relationships+xml";
     const string ContentTypesEntry = "[Content_Types].xml";
+    const string MarkupCompatibilityNamespace = "http://schemas.openxmlformats.org/markup-compatibility/2006";
 
     const string OfficeDocumentType = RelationshipsNamespace + "/officeDocument";
     const string WorksheetType = RelationshipsNamespace + "/worksheet";
@@ -163,11 +164,16 @@ sealed class XlsxPackage : IDisposable
         }
     }
 
-    /// <summary>The zip entries that are parts (those with a content type), by part name ("/xl/workbook.xml"), ignoring case.</summary>
+    /// <summary>
+    /// The zip entries that are parts (those [Content_Types].xml gives a content type), by part name
+    /// ("/xl/workbook.xml", compared ignoring case), each with its content type in System.IO.Packaging's normal form.
+    /// </summary>
     static Dictionary<string, Part> Parts(ZipArchive zip, XmlReaderSettings settings)
     {
         var parts = new Dictionary<string, Part>(StringComparer.OrdinalIgnoreCase);
-        var contentTypes = zip.Entries.FirstOrDefault(e => string.Equals(e.FullName, ContentTypesEntry, StringComparison.OrdinalIgnoreCase));
+
+        // As System.IO.Packaging: the last entry so named, in whatever folder.
+        var contentTypes = zip.Entries.LastOrDefault(IsContentTypes);
         if (contentTypes is null)
         {
             return parts;
@@ -177,12 +183,17 @@ sealed class XlsxPackage : IDisposable
         foreach (var entry in zip.Entries)
         {
             var name = entry.FullName;
-            if (name.Length == 0 || name.EndsWith('/') || name.Contains('\\', StringComparison.Ordinal) || entry == contentTypes)
+            if (name.Length == 0 || name.EndsWith('/') || name.Contains('\\', StringComparison.Ordinal) || IsContentTypes(entry))
             {
                 continue;
             }
 
             var partName = "/" + name;
+            if (!IsPartName(partName))
+            {
+                continue;
+            }
+
             var dot = name.LastIndexOf('.');
             var contentType = overrides.GetValueOrDefault(partName)
                 ?? (dot > name.LastIndexOf('/') ? defaults.GetValueOrDefault(name[(dot + 1)..]) : null);
@@ -193,66 +204,234 @@ sealed class XlsxPackage : IDisposable
         }
 
         return parts;
+
+        static bool IsContentTypes(ZipArchiveEntry entry) => string.Equals(entry.Name, ContentTypesEntry, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The Default (by extension, ignoring case) and Override (by part name) content types, checked as System.IO.Packaging checked them.</summary>
     static (Dictionary<string, string> Defaults, Dictionary<string, string> Overrides) ReadContentTypes(ZipArchiveEntry entry, XmlReaderSettings settings)
     {
         var defaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
-        using var reader = XmlReader.Create(entry.Open(), settings);
-        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Types" || reader.NamespaceURI != ContentTypesNamespace)
+        var whitespaceIgnored = settings.Clone();
+        whitespaceIgnored.IgnoreWhitespace = true;
+        using var reader = XmlReader.Create(entry.Open(), whitespaceIgnored);
+        VerifyEncoding(reader);
+        reader.MoveToContent();
+        if (reader.NodeType != XmlNodeType.Element || reader.Depth != 0 || reader.NamespaceURI != ContentTypesNamespace || reader.Name != "Types")
         {
             throw LineError(reader, "Required Types tag not found.");
         }
 
+        if (NonXmlnsAttributes(reader) > 0)
+        {
+            throw LineError(reader, "Types tag has attributes not valid per the schema.");
+        }
+
         while (reader.Read())
         {
-            if (reader.NodeType != XmlNodeType.Element)
+            if (reader.MoveToContent() == XmlNodeType.None)
             {
                 continue;
             }
 
-            var isDefault = reader.LocalName == "Default";
-            if (reader.Depth != 1 || reader.NamespaceURI != ContentTypesNamespace || !(isDefault || reader.LocalName == "Override"))
+            var isElement = reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.NamespaceURI == ContentTypesNamespace;
+            if (isElement && reader.Name is "Default" or "Override")
+            {
+                var tag = reader.Name;
+                var isDefault = tag == "Default";
+                if (NonXmlnsAttributes(reader) != 2)
+                {
+                    throw LineError(reader, $"{tag} tag is not valid per the schema. Verify that attributes are correct.");
+                }
+
+                var keyName = isDefault ? "Extension" : "PartName";
+                var key = reader.GetAttribute(keyName) ?? throw LineError(reader, $"'{tag}' tag requires attribute '{keyName}'.");
+                if (key.Length == 0)
+                {
+                    throw LineError(reader, $"'{tag}' tag requires a nonempty '{keyName}' attribute.");
+                }
+
+                var contentType = reader.GetAttribute("ContentType") ?? throw LineError(reader, $"'{tag}' tag requires attribute 'ContentType'.");
+
+                // Errors System.IO.Packaging raised as ArgumentException: the SDK reported them as a package it could not open.
+                if (!IsPartName(isDefault ? "/tempfiles/sample." + key : key)
+                    || NormalContentType(contentType) is not { } normal
+                    || !(isDefault ? defaults : overrides).TryAdd(key, normal))
+                {
+                    throw new InvalidDataException(BadPackage);
+                }
+
+                if (!reader.IsEmptyElement)
+                {
+                    reader.Read();
+                    if (reader.MoveToContent() != XmlNodeType.EndElement || reader.LocalName != tag)
+                    {
+                        throw LineError(reader, $"'{tag}' element must be empty.");
+                    }
+                }
+            }
+            else if (!(reader.NodeType == XmlNodeType.EndElement && reader.Depth == 0 && reader.Name == "Types"))
             {
                 throw LineError(reader, "Content Types XML does not match schema.");
-            }
-
-            var key = reader.GetAttribute(isDefault ? "Extension" : "PartName");
-            var contentType = reader.GetAttribute("ContentType");
-            if (key is null || contentType is null || !IsContentType(contentType) || (!isDefault && !key.StartsWith('/'))
-                || !(isDefault ? defaults : overrides).TryAdd(key, contentType))
-            {
-                throw new InvalidDataException(BadPackage);
             }
         }
 
         return (defaults, overrides);
     }
 
-    /// <summary>A media type "type/subtype", optionally with parameters, as System.IO.Packaging accepts it.</summary>
-    static bool IsContentType(string value)
+    /// <summary>
+    /// A content type in System.IO.Packaging's normal form ("type/subtype ; name=value"), "" for an empty one, null when
+    /// it is not a content type (RFC 2616).
+    /// </summary>
+    static string? NormalContentType(string value)
     {
+        const string Lws = " \n\r\t";
+        if (value.Length == 0)
+        {
+            return "";
+        }
+
+        if (Lws.Contains(value[0], StringComparison.Ordinal) || Lws.Contains(value[^1], StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        for (var cr = value.IndexOf('\r', StringComparison.Ordinal); cr >= 0; cr = value.IndexOf('\r', cr + 1))
+        {
+            if (value[cr - 1] != '\n' && value[cr + 1] != '\n')
+            {
+                return null;
+            }
+        }
+
         var semicolon = value.IndexOf(';', StringComparison.Ordinal);
-        var media = semicolon < 0 ? value : value[..semicolon];
-        var slash = media.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 && slash < media.Length - 1 && IsToken(media.AsSpan(0, slash)) && IsToken(media.AsSpan(slash + 1));
+        var media = (semicolon < 0 ? value.AsSpan() : value.AsSpan(0, semicolon)).TrimEnd(Lws);
+        var slash = media.IndexOf('/');
+        if (slash < 0 || media[(slash + 1)..].Contains('/') || !IsToken(media[..slash]) || !IsToken(media[(slash + 1)..]))
+        {
+            return null;
+        }
+
+        var normal = new System.Text.StringBuilder().Append(media);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var parameters = semicolon < 0 ? [] : value.AsSpan(semicolon);
+        while (!parameters.IsEmpty)
+        {
+            if (parameters[0] != ';' || parameters.Length == 1)
+            {
+                return null;
+            }
+
+            parameters = parameters[1..].TrimStart(Lws);
+            var equals = parameters.IndexOf('=');
+            if (equals <= 0 || equals == parameters.Length - 1)
+            {
+                return null;
+            }
+
+            var start = equals + 1;
+            int length;
+            if (parameters[start] != '"')
+            {
+                var end = parameters[start..].IndexOf(';');
+                var space = parameters[start..].IndexOfAny(Lws);
+                length = end < 0 ? parameters.Length - start : space >= 0 && space < end ? space : end;
+            }
+            else
+            {
+                var close = start;
+                do
+                {
+                    var next = parameters[(close + 1)..].IndexOf('"');
+                    if (next < 0)
+                    {
+                        return null;
+                    }
+
+                    close += next + 1;
+                }
+                while (parameters[close - 1] == '\\');
+
+                length = close + 1 - start;
+            }
+
+            var name = parameters[..equals];
+            var parameterValue = parameters.Slice(start, length);
+            var quoted = parameterValue.Length >= 2 && parameterValue[0] == '"' && parameterValue[^1] == '"';
+            if (!IsToken(name) || (!quoted && !IsToken(parameterValue)) || !names.Add(name.ToString()))
+            {
+                return null;
+            }
+
+            normal.Append(" ; ").Append(name).Append('=').Append(parameterValue);
+            parameters = parameters[(start + length)..].TrimStart(Lws);
+        }
+
+        return normal.ToString();
 
         static bool IsToken(ReadOnlySpan<char> token)
         {
             foreach (var c in token)
             {
-                if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal))
+                if (!char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal))
                 {
                     return false;
                 }
             }
 
-            return true;
+            return !token.IsEmpty;
         }
     }
 
-    /// <summary>Finds the workbook part, reads its relationships and sheet list; false when the package has no workbook part.</summary>
+    /// <summary>
+    /// True for a part name by the Open Packaging Conventions as System.IO.Packaging checks it: "/" then non-empty
+    /// segments, not ending in "/", no fragment, escaped as a URI path is.
+    /// </summary>
+    static bool IsPartName(string name)
+    {
+        // The names every producer writes ("/xl/worksheets/sheet1.xml"): no need for URIs.
+        if (name.Length > 1 && name[0] == '/' && name[1] != '/' && name[^1] != '/'
+            && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("/.", StringComparison.Ordinal) && !name.Contains("./", StringComparison.Ordinal)
+            && name.AsSpan().IndexOfAnyExcept(PlainPartNameCharacters) < 0)
+        {
+            return true;
+        }
+
+        if (!Uri.TryCreate(name, UriKind.Relative, out var uri)
+            || !Uri.TryCreate(uri.GetComponents(UriComponents.SerializationInfoString, UriFormat.SafeUnescaped), UriKind.Relative, out var unescaped))
+        {
+            return false;
+        }
+
+        var partName = unescaped.GetComponents(UriComponents.SerializationInfoString, UriFormat.UriEscaped);
+        if (partName.Length < 2 || partName[0] != '/' || partName[1] == '/' || partName[^1] == '/' || partName.Contains('#', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var wellFormed = new Uri(new Uri("http://defaultcontainer/"), partName).GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped);
+        return string.Equals(name, wellFormed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    static readonly System.Buffers.SearchValues<char> PlainPartNameCharacters =
+        System.Buffers.SearchValues.Create("/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    /// <summary>Refuses a package part declared in another encoding than UTF-8 or UTF-16, as System.IO.Packaging did.</summary>
+    static void VerifyEncoding(XmlReader reader)
+    {
+        if (reader.Read() && reader.NodeType == XmlNodeType.XmlDeclaration && reader.Depth == 0
+            && reader.GetAttribute("encoding") is { Length: > 0 } encoding
+            && !encoding.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !encoding.Equals("utf-16", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException("Encoding format is not supported. Only UTF-8 and UTF-16 are supported.");
+        }
+    }
+
+    /// <summary>
+    /// Finds the workbook part, checks the parts reachable from the package's relationships as the SDK did when it
+    /// opened a package, and reads the workbook's sheet list; false when the package has no workbook part.
+    /// </summary>
     bool OpenWorkbook()
     {
         var packageRelationships = Relationships("/", out var strict);
@@ -263,26 +442,8 @@ sealed class XlsxPackage : IDisposable
             return false;
         }
 
-        foreach (var relationship in packageRelationships)
-        {
-            RequirePart(relationship);
-        }
-
         var workbook = officeDocument.Target;
-        foreach (var relationship in Relationships(workbook, out _))
-        {
-            workbookRelationships.Add(relationship.Id, relationship);
-            if (RequirePart(relationship) is { } part && ExpectedContentTypes.TryGetValue(relationship.Type, out var expected) && part.ContentType != expected)
-            {
-                throw new InvalidDataException(
-                    $"The document cannot be opened because there is an invalid part with an unexpected content type. \r\n[Part Uri=/{part.Entry.FullName}], \r\n[Content Type={part.ContentType}], \r\n[Expected Content Type={expected}].");
-            }
-
-            if (SharedStringsPart is null && relationship.Type == SharedStringsType && !relationship.External)
-            {
-                SharedStringsPart = relationship.Target;
-            }
-        }
+        Load("/", packageRelationships, workbook, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "/" });
 
         // The SDK saw no workbook (hence no sheets) in a part shorter than "<a/>".
         if (parts[workbook].Entry.Length >= 4)
@@ -291,6 +452,49 @@ sealed class XlsxPackage : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Checks the targets of a part's relationships, then theirs, depth first, each part once: every internal target
+    /// must exist, and the workbook's worksheets, chartsheets, shared strings, styles and themes must have their
+    /// content type. The workbook's relationships are kept.
+    /// </summary>
+    void Load(string source, List<Relationship> relationships, string workbook, HashSet<string> loaded)
+    {
+        if (source == workbook)
+        {
+            foreach (var relationship in relationships)
+            {
+                workbookRelationships.Add(relationship.Id, relationship);
+            }
+        }
+
+        foreach (var relationship in relationships)
+        {
+            if (RequirePart(relationship) is not { } part)
+            {
+                continue;
+            }
+
+            if (source == workbook)
+            {
+                if (ExpectedContentTypes.TryGetValue(relationship.Type, out var expected) && part.ContentType != expected)
+                {
+                    throw new InvalidDataException(
+                        $"The document cannot be opened because there is an invalid part with an unexpected content type. \r\n[Part Uri=/{part.Entry.FullName}], \r\n[Content Type={part.ContentType}], \r\n[Expected Content Type={expected}].");
+                }
+
+                if (SharedStringsPart is null && relationship.Type == SharedStringsType)
+                {
+                    SharedStringsPart = relationship.Target;
+                }
+            }
+
+            if (loaded.Add(relationship.Target))
+            {
+                Load(relationship.Target, Relationships(relationship.Target, out _), workbook, loaded);
+            }
+        }
     }
 
     /// <summary>
@@ -366,76 +570,179 @@ sealed class XlsxPackage : IDisposable
             return relationships;
         }
 
-        if (part.ContentType != RelationshipsContentType)
+        if (!string.Equals(part.ContentType, RelationshipsContentType, StringComparison.OrdinalIgnoreCase))
         {
             throw new InvalidDataException("Incorrect content type for PackageRelationship part.");
         }
 
+        // The SDK first loaded the relationship part of each part it reached as a document, through a text reader (so
+        // malformed XML is reported as such, whatever its declared encoding), then let System.IO.Packaging parse it.
+        if (source != "/")
+        {
+            using var text = XmlReader.Create(new StreamReader(part.Entry.Open()), settings);
+            while (text.Read())
+            {
+            }
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         using var reader = XmlReader.Create(part.Entry.Open(), settings);
-        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Relationships" || reader.NamespaceURI != PackageRelationshipsNamespace)
+        VerifyEncoding(reader);
+        reader.MoveToContent();
+        if (reader.NodeType != XmlNodeType.Element || reader.Depth != 0 || reader.LocalName != "Relationships" || reader.NamespaceURI != PackageRelationshipsNamespace)
         {
             throw LineError(reader, "Relationships tag expected at root level.");
         }
 
+        RefuseXmlBase(reader);
+        if (NonXmlnsAttributes(reader) > 0)
+        {
+            throw LineError(reader, "Relationships tag has extra attributes.");
+        }
+
         while (reader.Read())
         {
-            if (reader.NodeType != XmlNodeType.Element)
+            if (reader.MoveToContent() == XmlNodeType.None)
             {
                 continue;
             }
 
-            if (reader.Depth != 1 || reader.LocalName != "Relationship" || reader.NamespaceURI != PackageRelationshipsNamespace)
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != 1 || reader.LocalName != "Relationship" || reader.NamespaceURI != PackageRelationshipsNamespace)
             {
+                if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "Relationships")
+                {
+                    continue;
+                }
+
                 throw LineError(reader, "Unrecognized tag found in Relationships XML.");
             }
 
+            RefuseXmlBase(reader);
             var mode = reader.GetAttribute("TargetMode");
             if (NonXmlnsAttributes(reader) != (mode is null ? 3 : 4))
             {
                 throw LineError(reader, "Relationship tag contains incorrect attribute.");
             }
 
-            var target = Required(reader, "Target");
-            var type = Required(reader, "Type");
-            var id = Required(reader, "Id");
-            if (mode is not (null or "Internal" or "External"))
+            var relationship = ReadRelationship(reader, mode, source, ids, ref strict);
+            relationships.Add(relationship);
+            if (!reader.IsEmptyElement)
             {
-                throw LineError(reader, "'TargetMode' attribute value is not valid.");
+                reader.Read();
+                if (reader.MoveToContent() != XmlNodeType.EndElement || reader.LocalName != "Relationship")
+                {
+                    throw LineError(reader, "'Relationship' element must be empty.");
+                }
             }
-
-            if (!IsXsdId(id))
-            {
-                throw new XmlException($"'{id}' ID is not a valid XSD ID.");
-            }
-
-            if (!ids.Add(id))
-            {
-                throw new XmlException($"'{id}' ID conflicts with the ID of an existing relationship for the specified source.");
-            }
-
-            if (type.StartsWith(StrictRelationshipsNamespace + "/", StringComparison.Ordinal))
-            {
-                type = RelationshipsNamespace + type[StrictRelationshipsNamespace.Length..];
-                strict = true;
-            }
-
-            var external = mode == "External";
-            relationships.Add(new Relationship(id, type, external ? target : Resolve(folder, target), external));
         }
 
         return relationships;
     }
 
+    /// <summary>One relationship element, its attributes checked in System.IO.Packaging's order.</summary>
+    static Relationship ReadRelationship(XmlReader reader, string? mode, string source, HashSet<string> ids, ref bool strict)
+    {
+        var targetMode = TargetMode.Internal;
+        if (mode is not null)
+        {
+            try
+            {
+                targetMode = Enum.Parse<TargetMode>(mode, ignoreCase: false);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new XmlException("'TargetMode' attribute value is not valid.", ex, LineNumber(reader), LinePosition(reader));
+            }
+        }
+
+        var target = Required(reader, "Target");
+        var external = targetMode == TargetMode.External;
+
+        // In the package's relationships a malformed target failed as such. In a part's, the SDK rewrote a malformed
+        // external target before System.IO.Packaging saw it, and reported a malformed internal one.
+        var targetUri = source == "/" ? new Uri(target, UriKind.RelativeOrAbsolute) : Uri.TryCreate(target, UriKind.RelativeOrAbsolute, out var parsed) ? parsed : null;
+        if (targetUri is null && !external)
+        {
+            throw new InvalidDataException("The package contains malformed URI relationships. Please ensure the package is opened with a stream (that is seekable) or a file path to have the SDK automatically handle these scenarios.");
+        }
+
+        var type = Required(reader, "Type");
+        var id = Required(reader, "Id");
+        if (string.IsNullOrWhiteSpace(type))
+        {
+            throw new ArgumentException("Relationship Type cannot contain only spaces or be empty.");
+        }
+
+        if (targetMode is not (TargetMode.Internal or TargetMode.External))
+        {
+            throw PackagingArgumentOutOfRange("targetMode");
+        }
+
+        if (!external && targetUri!.IsAbsoluteUri)
+        {
+            throw PackagingArgument("PackageRelationship target must be relative URI if TargetMode is Internal.", "targetUri");
+        }
+
+        // The part name the target resolves to against its source: ".", "..", escapes, query and fragment as URIs have them.
+        var resolved = external ? target : new Uri(new Uri("http://package" + source), targetUri!).AbsolutePath;
+        if (!external && resolved.EndsWith('/'))
+        {
+            throw new ArgumentException(resolved == "/" ? "Part URI is empty." : "Part URI cannot end with a forward slash.");
+        }
+
+        var file = resolved.LastIndexOf('/');
+        if (!external && resolved.EndsWith(".rels", StringComparison.OrdinalIgnoreCase) && resolved.AsSpan(0, Math.Max(file, 0)).EndsWith("/_rels", StringComparison.OrdinalIgnoreCase))
+        {
+            throw PackagingArgument("PackageRelationship cannot target another PackageRelationship.", "targetUri");
+        }
+
+        try
+        {
+            XmlConvert.VerifyNCName(id);
+        }
+        catch (XmlException ex)
+        {
+            throw new XmlException($"'{id}' ID is not a valid XSD ID.", ex);
+        }
+
+        if (!ids.Add(id))
+        {
+            throw new XmlException($"'{id}' ID conflicts with the ID of an existing relationship for the specified source.");
+        }
+
+        if (type.StartsWith(StrictRelationshipsNamespace + "/", StringComparison.Ordinal))
+        {
+            type = RelationshipsNamespace + type[StrictRelationshipsNamespace.Length..];
+            strict = true;
+        }
+
+        return new Relationship(id, type, resolved, external);
+    }
+
+#pragma warning disable CA2208 // The parameter names are System.IO.Packaging's, part of its messages kept unchanged.
+    static ArgumentException PackagingArgument(string message, string parameter) => new(message, parameter);
+
+    static ArgumentOutOfRangeException PackagingArgumentOutOfRange(string parameter) => new(parameter);
+#pragma warning restore CA2208
+
+    static void RefuseXmlBase(XmlReader reader)
+    {
+        if (reader.GetAttribute("xml:base") is not null)
+        {
+            throw LineError(reader, "Relationships XML elements cannot specify attribute 'xml:base'.");
+        }
+    }
+
     static string Required(XmlReader reader, string name) =>
         reader.GetAttribute(name) is { Length: > 0 } value ? value : throw LineError(reader, $"Relationship tag requires attribute '{name}'.");
 
+    /// <summary>The attributes of an element other than namespace declarations (and, as System.IO.Packaging's reader hid them, markup compatibility ones).</summary>
     static int NonXmlnsAttributes(XmlReader reader)
     {
         var count = 0;
         for (var more = reader.MoveToFirstAttribute(); more; more = reader.MoveToNextAttribute())
         {
-            if (reader.Prefix != "xmlns" && reader.Name != "xmlns")
+            if (reader.Name != "xmlns" && reader.Prefix != "xmlns" && reader.NamespaceURI != MarkupCompatibilityNamespace)
             {
                 count++;
             }
@@ -445,57 +752,18 @@ sealed class XlsxPackage : IDisposable
         return count;
     }
 
-    static bool IsXsdId(string id)
+    static int LineNumber(XmlReader reader) => reader is IXmlLineInfo info ? info.LineNumber : 0;
+
+    static int LinePosition(XmlReader reader) => reader is IXmlLineInfo info ? info.LinePosition : 0;
+
+    static XmlException LineError(XmlReader reader, string message) => new(message, null, LineNumber(reader), LinePosition(reader));
+
+    /// <summary>The target modes of a relationship, parsed as System.IO.Packaging parsed them (Enum.Parse).</summary>
+    enum TargetMode
     {
-        try
-        {
-            XmlConvert.VerifyNCName(id);
-            return true;
-        }
-        catch (XmlException)
-        {
-            return false;
-        }
+        Internal,
+        External,
     }
-
-    /// <summary>The part name a relationship target refers to, from the source part's folder (fragment dropped, "." and ".." applied).</summary>
-    static string Resolve(string folder, string targetUri)
-    {
-        var path = targetUri.Trim();
-        if (path.IndexOf('#', StringComparison.Ordinal) is >= 0 and var hash)
-        {
-            path = path[..hash];
-        }
-
-        var segments = new List<string>();
-        foreach (var segment in (path.StartsWith('/') ? path : folder + path).Split('/'))
-        {
-            if (segment == "..")
-            {
-                if (segments.Count > 0)
-                {
-                    segments.RemoveAt(segments.Count - 1);
-                }
-            }
-            else if (segment is not ("" or "."))
-            {
-                segments.Add(segment);
-            }
-        }
-
-        var name = "/" + string.Join('/', segments);
-        var file = name.LastIndexOf('/');
-        if (name.EndsWith(".rels", StringComparison.OrdinalIgnoreCase) && name.AsSpan(0, file).EndsWith("/_rels", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ArgumentException("PackageRelationship cannot target another PackageRelationship.", nameof(targetUri));
-        }
-
-        return name;
-    }
-
-    static XmlException LineError(XmlReader reader, string message) => reader is IXmlLineInfo { } info && info.HasLineInfo()
-        ? new XmlException(message, null, info.LineNumber, info.LinePosition)
-        : new XmlException(message);
 
     sealed record Part(ZipArchiveEntry Entry, string ContentType);
 
