@@ -447,6 +447,7 @@ public static class ExcelSubmissionReader
         }
 
         var inSheetData = false;
+        var cells = new List<RawCell>();
         while (XlsxPackage.ReadInRoot(reader))
         {
             if (reader.NodeType != XmlNodeType.Element)
@@ -460,7 +461,7 @@ public static class ExcelSubmissionReader
             }
             else if (reader.Depth == 2 && inSheetData && reader.LocalName == "row" && package.IsMain(reader.NamespaceURI))
             {
-                rows.Add(ReadRow(package, reader, ref lastRow, sheetName, strings));
+                rows.Add(ReadRow(package, reader, cells, ref lastRow, sheetName, strings));
             }
         }
 
@@ -480,10 +481,10 @@ public static class ExcelSubmissionReader
     /// row's start and is left on its end. The row is read to its end before its number and cells are looked at, as the
     /// SDK loaded a whole row first (a broken row is reported as such, not by its content).
     /// </summary>
-    static RowContent ReadRow(XlsxPackage package, XmlReader reader, ref int lastRow, string sheetName, IReadOnlyList<string> strings)
+    static RowContent ReadRow(XlsxPackage package, XmlReader reader, List<RawCell> cells, ref int lastRow, string sheetName, IReadOnlyList<string> strings)
     {
         var reference = reader.GetAttribute("r");
-        var cells = new List<(int Column, string? Type, string? Value, string? Formula, string? Inline)>();
+        cells.Clear();
         var depth = reader.Depth;
         var lastColumn = 0;
         var empty = reader.IsEmptyElement;
@@ -501,7 +502,7 @@ public static class ExcelSubmissionReader
             var (value, formula, inline) = ReadCell(package, reader);
             if (column is >= CodeColumn and <= LastColumn)
             {
-                cells.Add((column, type, value, formula, inline));
+                cells.Add(new RawCell(column, type, value, formula, inline));
             }
         }
 
@@ -739,6 +740,9 @@ public static class ExcelSubmissionReader
         Boolean,
         Other,
     }
+
+    /// <summary>A cell of columns A to I as read, before its type is checked and its shared string looked up.</summary>
+    readonly record struct RawCell(int Column, string? Type, string? Value, string? Formula, string? Inline);
 
     /// <summary>A cell's stored text and kind; <see cref="Formula"/> is set when the cell holds a formula.</summary>
     sealed record CellContent(string Reference, CellKind Kind, string? Text, string? Formula);

@@ -292,6 +292,13 @@ sealed class XlsxPackage : IDisposable
             return "";
         }
 
+        // What every producer writes ("application/xml"): its own normal form.
+        if (value.IndexOf('/', StringComparison.Ordinal) is > 0 and var plainSlash && plainSlash < value.Length - 1
+            && IsToken(value.AsSpan(0, plainSlash)) && IsToken(value.AsSpan(plainSlash + 1)))
+        {
+            return value;
+        }
+
         if (Lws.Contains(value[0], StringComparison.Ordinal) || Lws.Contains(value[^1], StringComparison.Ordinal))
         {
             return null;
@@ -390,10 +397,7 @@ sealed class XlsxPackage : IDisposable
     /// </summary>
     static bool IsPartName(string name)
     {
-        // The names every producer writes ("/xl/worksheets/sheet1.xml"): no need for URIs.
-        if (name.Length > 1 && name[0] == '/' && name[1] != '/' && name[^1] != '/'
-            && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("/.", StringComparison.Ordinal) && !name.Contains("./", StringComparison.Ordinal)
-            && name.AsSpan().IndexOfAnyExcept(PlainPartNameCharacters) < 0)
+        if (IsPlainPartName(name))
         {
             return true;
         }
@@ -413,6 +417,15 @@ sealed class XlsxPackage : IDisposable
         var wellFormed = new Uri(new Uri("http://defaultcontainer/"), partName).GetComponents(UriComponents.Path | UriComponents.KeepDelimiter, UriFormat.UriEscaped);
         return string.Equals(name, wellFormed, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>
+    /// A part name as every producer writes them ("/xl/worksheets/sheet1.xml"): "/" then segments of letters, digits
+    /// and "-._~", none empty nor starting or ending with a dot. Such a name is valid and is its own resolution as a URI.
+    /// </summary>
+    static bool IsPlainPartName(string name) =>
+        name.Length > 1 && name[0] == '/' && name[1] != '/' && name[^1] != '/'
+        && !name.Contains("//", StringComparison.Ordinal) && !name.Contains("/.", StringComparison.Ordinal) && !name.Contains("./", StringComparison.Ordinal)
+        && name.AsSpan().IndexOfAnyExcept(PlainPartNameCharacters) < 0;
 
     static readonly System.Buffers.SearchValues<char> PlainPartNameCharacters =
         System.Buffers.SearchValues.Create("/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
@@ -683,8 +696,12 @@ sealed class XlsxPackage : IDisposable
             throw PackagingArgument("PackageRelationship target must be relative URI if TargetMode is Internal.", "targetUri");
         }
 
-        // The part name the target resolves to against its source: ".", "..", escapes, query and fragment as URIs have them.
-        var resolved = external ? target : new Uri(new Uri("http://package" + source), targetUri!).AbsolutePath;
+        // The part name the target resolves to against its source: ".", "..", escapes, query and fragment as URIs have them
+        // (a plain part name, absolute or from the source's folder, needs no URI).
+        var resolved = external ? target
+            : target[0] == '/' && IsPlainPartName(target) ? target
+            : IsPlainPartName("/" + target) ? source[..(source.LastIndexOf('/') + 1)] + target
+            : new Uri(new Uri("http://package" + source), targetUri!).AbsolutePath;
         if (!external && resolved.EndsWith('/'))
         {
             throw new ArgumentException(resolved == "/" ? "Part URI is empty." : "Part URI cannot end with a forward slash.");
