@@ -39,8 +39,16 @@ sealed class XlsxPackage : IDisposable
     const string BadRootElement = "Cannot load the root element from the part. The part contains invalid data.";
     const string BadPackage = "Package could not be opened for stream. See inner exception for details and be aware that there are behavior differences in stream support between .NET Framework and Core.";
 
+    /// <summary>The content type the SDK requires of the target of a package relationship, by relationship type.</summary>
+    static readonly Dictionary<string, string> PackageContentTypes = new(StringComparer.Ordinal)
+    {
+        ["http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"] = "application/vnd.openxmlformats-package.core-properties+xml",
+        [RelationshipsNamespace + "/extended-properties"] = "application/vnd.openxmlformats-officedocument.extended-properties+xml",
+        [RelationshipsNamespace + "/custom-properties"] = "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+    };
+
     /// <summary>The content type the SDK requires of the target of a workbook relationship, by relationship type.</summary>
-    static readonly Dictionary<string, string> ExpectedContentTypes = new(StringComparer.Ordinal)
+    static readonly Dictionary<string, string> WorkbookContentTypes = new(StringComparer.Ordinal)
     {
         [WorksheetType] = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
         [RelationshipsNamespace + "/chartsheet"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.chartsheet+xml",
@@ -468,42 +476,40 @@ sealed class XlsxPackage : IDisposable
     }
 
     /// <summary>
-    /// Checks the targets of a part's relationships, then theirs, depth first, each part once: every internal target
-    /// must exist, and the workbook's worksheets, chartsheets, shared strings, styles and themes must have their
-    /// content type. The workbook's relationships are kept.
+    /// Checks the targets of a part's relationships (they must exist; the package's properties parts and the workbook's
+    /// worksheets, chartsheets, shared strings, styles and themes must have their content type), then theirs, each part
+    /// once, in the SDK's order. The workbook's relationships are kept.
     /// </summary>
     void Load(string source, List<Relationship> relationships, string workbook, HashSet<string> loaded)
     {
-        if (source == workbook)
+        var expectedContentTypes = source == "/" ? PackageContentTypes : source == workbook ? WorkbookContentTypes : null;
+        foreach (var relationship in relationships)
         {
-            foreach (var relationship in relationships)
+            if (source == workbook)
             {
                 workbookRelationships.Add(relationship.Id, relationship);
             }
-        }
 
-        foreach (var relationship in relationships)
-        {
             if (RequirePart(relationship) is not { } part)
             {
                 continue;
             }
 
-            if (source == workbook)
+            if (expectedContentTypes is not null && expectedContentTypes.TryGetValue(relationship.Type, out var expected) && part.ContentType != expected)
             {
-                if (ExpectedContentTypes.TryGetValue(relationship.Type, out var expected) && part.ContentType != expected)
-                {
-                    throw new InvalidDataException(
-                        $"The document cannot be opened because there is an invalid part with an unexpected content type. \r\n[Part Uri=/{part.Entry.FullName}], \r\n[Content Type={part.ContentType}], \r\n[Expected Content Type={expected}].");
-                }
-
-                if (SharedStringsPart is null && relationship.Type == SharedStringsType)
-                {
-                    SharedStringsPart = relationship.Target;
-                }
+                throw new InvalidDataException(
+                    $"The document cannot be opened because there is an invalid part with an unexpected content type. \r\n[Part Uri=/{part.Entry.FullName}], \r\n[Content Type={part.ContentType}], \r\n[Expected Content Type={expected}].");
             }
 
-            if (loaded.Add(relationship.Target))
+            if (source == workbook && SharedStringsPart is null && relationship.Type == SharedStringsType)
+            {
+                SharedStringsPart = relationship.Target;
+            }
+        }
+
+        foreach (var relationship in relationships)
+        {
+            if (!relationship.External && loaded.Add(relationship.Target))
             {
                 Load(relationship.Target, Relationships(relationship.Target, out _), workbook, loaded);
             }
