@@ -8,8 +8,8 @@ namespace Pmm.Benchmarks;
 /// <summary>
 /// The latency of one Excel submission: the shipped catalogue's template (one row per data item) filled in
 /// with the <see cref="Submission"/> values as a Member would, read, and validated.
-/// The OpenXML SDK is large and its code keeps being re-jitted to tier 1 for about 10 s of continuous use
-/// on 2 cores (3.5 times slower before), hence the long warmup.
+/// The long warmup dates from the OpenXML SDK reader, whose code kept being re-jitted to tier 1 for about 10 s of
+/// continuous use on 2 cores; it is kept so that runs stay comparable (the reader now settles within a few seconds).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 25, iterationCount: 10)]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -321,6 +322,152 @@ public class ExcelTests
 
         Assert.Equal("workbook", finding.Pointer);
         Assert.Contains("'Data'", finding.Message, StringComparison.Ordinal);
+    }
+
+    // A DTD (here declaring an entity) in any part the reader opens is refused as unreadable, never processed.
+    [Theory]
+    [InlineData("[Content_Types].xml")]
+    [InlineData("_rels/.rels")]
+    [InlineData("xl/_rels/workbook.xml.rels")]
+    [InlineData("xl/workbook.xml")]
+    [InlineData("xl/sharedStrings.xml")]
+    [InlineData("Data")]
+    [InlineData("Disclosure")]
+    [InlineData("Meta")]
+    public void Read_DoctypeInPart_UnreadableNotProcessed(string part)
+    {
+        var filled = Filled();
+        var entry = part.Contains('/', StringComparison.Ordinal) || part.StartsWith('[') ? part : SheetEntry(filled, part);
+        var xlsx = EditParts(filled, (name, xml) => name == entry ? WithDoctype(xml) : xml);
+
+        var finding = Assert.Single(Read(xlsx).Findings);
+
+        Assert.Equal(RuleIds.FileUnreadable, finding.RuleId);
+        Assert.Equal("workbook", finding.Pointer);
+        Assert.Contains("DTD is prohibited", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(part is "Data" or "Disclosure", ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(xlsx), Limits) is not null);
+    }
+
+    // A workbook saved as Strict Open XML (ISO 29500 namespaces and relationship types) reads as its Transitional twin; Strict namespaces in a package without a Strict relationship are not SpreadsheetML.
+    [Fact]
+    public void Read_StrictNamespaces_SameAsTransitional()
+    {
+        var filled = Filled();
+        string ToStrict(string xml) => xml.Replace(MainNamespace, "http://purl.oclc.org/ooxml/spreadsheetml/main", StringComparison.Ordinal)
+            .Replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships", "http://purl.oclc.org/ooxml/officeDocument/relationships", StringComparison.Ordinal);
+        var strict = EditParts(filled, (_, xml) => ToStrict(xml));
+        var strictPartsOnly = EditParts(filled, (name, xml) => name.EndsWith(".rels", StringComparison.Ordinal) ? xml : ToStrict(xml));
+
+        Assert.Equal(Summary(Read(filled)), Summary(Read(strict)));
+        Assert.Equal(ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(filled), Limits), ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(strict), Limits));
+        Assert.Equal(RuleIds.FileUnreadable, Assert.Single(Read(strictPartsOnly).Findings).RuleId);
+    }
+
+    // XML as Excel and other tools write it (default namespace, targets relative to the workbook, rows and cells without references) reads as the template does.
+    [Fact]
+    public void Read_OtherXmlStyles_SameObservations()
+    {
+        var filled = Filled();
+        var xlsx = EditParts(filled, (name, xml) =>
+        {
+            var plain = xml.Replace("<x:", "<", StringComparison.Ordinal).Replace("</x:", "</", StringComparison.Ordinal).Replace("xmlns:x=", "xmlns=", StringComparison.Ordinal);
+            return name == "xl/_rels/workbook.xml.rels" ? plain.Replace("Target=\"/xl/", "Target=\"", StringComparison.Ordinal)
+                : name.StartsWith("xl/worksheets/", StringComparison.Ordinal) ? Regex.Replace(plain, "(<row|<c) r=\"[A-Z]*[0-9]+\"", "$1")
+                : plain;
+        });
+
+        Assert.DoesNotContain(" r=\"D2\"", Text(xlsx, SheetEntry(filled, "Data")), StringComparison.Ordinal);
+        Assert.Equal(Summary(Read(filled)), Summary(Read(xlsx)));
+    }
+
+    // Rich text reads as its runs' text together, without phonetic hints, in shared and inline strings alike.
+    [Fact]
+    public void Read_RichTextRuns_ReadAsTheirText()
+    {
+        var filled = Filled();
+        var data = SheetEntry(filled, "Data");
+        var xlsx = EditParts(filled, (name, xml) => name switch
+        {
+            "xl/sharedStrings.xml" => xml.Replace("<x:si><x:t>not applicable</x:t></x:si>", "<x:si><x:r><x:t xml:space=\"preserve\">not </x:t></x:r><x:r><x:rPr><x:b /></x:rPr><x:t>applicable</x:t></x:r><x:rPh sb=\"0\" eb=\"1\"><x:t>hint</x:t></x:rPh></x:si>", StringComparison.Ordinal),
+            _ when name == data => xml.Replace(">No postal or courier e-commerce channel</x:t>", ">No postal or </x:t><x:r><x:t>courier</x:t></x:r>", StringComparison.Ordinal)
+                .Replace("<x:is><x:t xml:space=\"preserve\">No postal or </x:t>", "<x:is><x:r><x:t xml:space=\"preserve\">No postal or </x:t></x:r>", StringComparison.Ordinal),
+            _ => xml,
+        });
+        Assert.Contains("<x:r><x:t>courier</x:t></x:r>", Text(xlsx, data), StringComparison.Ordinal);
+        Assert.Contains("<x:rPh", Text(xlsx, "xl/sharedStrings.xml"), StringComparison.Ordinal);
+
+        var parsed = Read(xlsx);
+
+        Assert.Empty(parsed.Findings);
+        var ecom = parsed.Observations.Single(o => o.ItemCode == "SHIPMENTS_ECOM");
+        Assert.Equal((ValueState.NotApplicable, "No postal or courier"), (ecom.State, ecom.Reason));
+    }
+
+    // A cell type SpreadsheetML does not have, a Data sheet whose content type is not a worksheet's, or a sheet relationship to nowhere makes the file unreadable, as the SDK refused it.
+    [Theory]
+    [InlineData("cell type")]
+    [InlineData("content type")]
+    [InlineData("missing part")]
+    public void Read_InvalidPackage_Unreadable(string problem)
+    {
+        var filled = Filled();
+        var data = SheetEntry(filled, "Data");
+        var xlsx = EditParts(filled, (name, xml) => (problem, name) switch
+        {
+            ("cell type", _) when name == data => xml.Replace("<x:c r=\"D2\" s=\"2\">", "<x:c r=\"D2\" s=\"2\" t=\"number\">", StringComparison.Ordinal),
+            ("content type", "[Content_Types].xml") => xml.Replace($"PartName=\"/{data}\"", "PartName=\"/elsewhere.xml\"", StringComparison.Ordinal),
+            ("missing part", "xl/_rels/workbook.xml.rels") => xml.Replace($"/{data}\"", "/xl/worksheets/none.xml\"", StringComparison.Ordinal),
+            _ => xml,
+        });
+        Assert.NotEqual(Text(filled, problem == "missing part" ? "xl/_rels/workbook.xml.rels" : problem == "content type" ? "[Content_Types].xml" : data), Text(xlsx, problem == "missing part" ? "xl/_rels/workbook.xml.rels" : problem == "content type" ? "[Content_Types].xml" : data));
+
+        var finding = Assert.Single(Read(xlsx).Findings);
+
+        Assert.Equal(RuleIds.FileUnreadable, finding.RuleId);
+        Assert.Contains("could not be read as an Excel workbook", finding.Message, StringComparison.Ordinal);
+    }
+
+    // The relationships of every part reachable from the workbook are checked as the SDK checked them (a broken one of the sheet Data refuses the file); a relationship part nothing refers to is ignored.
+    [Theory]
+    [InlineData("xl/worksheets/_rels/{0}.rels", false)]
+    [InlineData("other/_rels/{0}.rels", true)]
+    public void Read_BrokenRelationshipPart_RefusedOnlyWhenReachable(string entry, bool readable)
+    {
+        var filled = Filled();
+        var name = string.Format(CultureInfo.InvariantCulture, entry, Path.GetFileName(SheetEntry(filled, "Data")));
+        var xlsx = WithEntry(filled, name, "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\"");
+
+        var findings = Read(xlsx).Findings;
+
+        Assert.Equal(readable, findings.Count == 0);
+        Assert.True(readable || findings.Single().RuleId == RuleIds.FileUnreadable);
+    }
+
+    const string MainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    /// <summary>The template filled in with the corpus' states, reasons and comment (<see cref="CorpusTests.FillStates"/>).</summary>
+    static byte[] Filled() => Fill(Template(), CorpusTests.FillStates);
+
+    /// <summary>Everything a reader returns, as text to compare.</summary>
+    static string Summary(ParsedSubmission parsed) => string.Join('\n', parsed.Findings.Select(f => $"{f.RuleId} {f.Pointer} {f.Message}")
+        .Concat(parsed.Observations.Select(o => $"{o.ItemCode} {o.Year} {o.Value} {o.Pointer} {o.State} {o.StatePointer} {o.Reason} {o.ItemPointer}"))
+        .Concat(parsed.Comments.Select(c => $"{c.ItemCode} {c.Text} {c.Pointer}"))
+        .Concat(parsed.Disclosures.Select(d => $"{d.KpiCode} {d.Level} {d.Pointer}"))
+        .Append($"{parsed.DataRows} {parsed.Format}"));
+
+    static string WithDoctype(string xml)
+    {
+        const string Doctype = "<!DOCTYPE root [<!ENTITY value \"1000\">]>";
+        var declaration = xml.IndexOf("?>", StringComparison.Ordinal);
+        return declaration < 0 ? Doctype + xml : xml[..(declaration + 2)] + Doctype + xml[(declaration + 2)..];
+    }
+
+    /// <summary>The text of a zip entry.</summary>
+    static string Text(byte[] xlsx, string entry)
+    {
+        using var zip = new ZipArchive(new MemoryStream(xlsx), ZipArchiveMode.Read);
+        using var reader = new StreamReader(zip.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
     }
 
     static byte[] Template() => ExcelTemplate.Create(Catalogue, CycleId, TestData.Year, "FR", "France");

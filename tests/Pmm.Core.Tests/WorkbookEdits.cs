@@ -66,6 +66,40 @@ static class WorkbookEdits
         cell.CellValue = new CellValue(table.Elements<SharedStringItem>().Count() - 1);
     }
 
+    /// <summary>The workbook with the text of its parts edited (by zip entry name, e.g. "xl/workbook.xml"), as a tool other than Excel might write them.</summary>
+    public static byte[] EditParts(byte[] xlsx, Func<string, string, string> edit) => Zip(target =>
+    {
+        using var source = new ZipArchive(new MemoryStream(xlsx), ZipArchiveMode.Read);
+        foreach (var entry in source.Entries)
+        {
+            using var reader = new StreamReader(entry.Open());
+            var text = edit(entry.FullName, reader.ReadToEnd());
+            using var writer = new StreamWriter(target.CreateEntry(entry.FullName).Open(), new System.Text.UTF8Encoding(false));
+            writer.Write(text);
+        }
+    });
+
+    /// <summary>The workbook with one more zip entry.</summary>
+    public static byte[] WithEntry(byte[] xlsx, string name, string text)
+    {
+        using var stream = new MemoryStream();
+        stream.Write(xlsx);
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true))
+        {
+            using var writer = new StreamWriter(zip.CreateEntry(name).Open());
+            writer.Write(text);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>The zip entry name of a sheet's part, e.g. "xl/worksheets/sheet2.xml".</summary>
+    public static string SheetEntry(byte[] xlsx, string sheetName)
+    {
+        using var document = SpreadsheetDocument.Open(new MemoryStream(xlsx), false);
+        return SheetPart(document, sheetName).Uri.OriginalString.TrimStart('/');
+    }
+
     public static byte[] Zip(Action<ZipArchive> fill)
     {
         using var stream = new MemoryStream();

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
-using DocumentFormat.OpenXml.Spreadsheet;
+using System.Xml;
 
 namespace Pmm.Core.Submissions.Excel;
 
@@ -18,7 +16,8 @@ public sealed record ExcelLimits(long MaxUncompressedBytes = 50 * 1024 * 1024, i
 /// D and E, their statuses in F and G, a reason in H and a comment in I (<see cref="ExcelTemplate.DataColumns"/>);
 /// and sheet "Disclosure", one KPI per row with the chosen level in column D. Empty cells are not reported; text that
 /// is not a number and formulas without a saved result are reported as findings. Bad input never throws: it becomes
-/// a finding.
+/// a finding. The parts are streamed straight from the zip (<see cref="XlsxPackage"/>), without the Open XML SDK, which
+/// took several times longer to open a package than to read it.
 /// </summary>
 public static class ExcelSubmissionReader
 {
@@ -44,8 +43,8 @@ public static class ExcelSubmissionReader
 
         try
         {
-            using var document = SpreadsheetDocument.Open(stream, false, Settings(limits));
-            return ReadWorkbook(document);
+            using var package = XlsxPackage.Open(stream, limits);
+            return package is null ? new ParsedSubmission([], [NotXlsx()], 0) : ReadWorkbook(package);
         }
         catch (Exception ex) when (IsBadInput(ex))
         {
@@ -70,8 +69,8 @@ public static class ExcelSubmissionReader
 
         try
         {
-            using var document = SpreadsheetDocument.Open(stream, false, Settings(limits));
-            return document.WorkbookPart is { } workbookPart ? TemplateInfo(workbookPart, SharedStrings(workbookPart)) : null;
+            using var package = XlsxPackage.Open(stream, limits);
+            return package is null ? null : TemplateInfo(package, SharedStrings(package));
         }
         catch (Exception ex) when (IsBadInput(ex))
         {
@@ -158,24 +157,11 @@ public static class ExcelSubmissionReader
         }
     }
 
-    static OpenSettings Settings(ExcelLimits limits) => new()
+    static ParsedSubmission ReadWorkbook(XlsxPackage package)
     {
-        AutoSave = false,
-        MaxCharactersInPart = limits.MaxUncompressedBytes,
-    };
-
-    static ParsedSubmission ReadWorkbook(SpreadsheetDocument document)
-    {
-        if (document.WorkbookPart is not { } workbookPart)
+        if (Worksheet(package, ExcelTemplate.DataSheet) is not { } worksheetPart)
         {
-            return new ParsedSubmission([], [NotXlsx()], 0);
-        }
-
-        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>()
-            .FirstOrDefault(s => string.Equals(s.Name?.Value?.Trim(), ExcelTemplate.DataSheet, StringComparison.OrdinalIgnoreCase));
-        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart worksheetPart)
-        {
-            var names = workbookPart.Workbook?.Sheets?.Elements<Sheet>().Select(s => s.Name?.Value).OfType<string>() ?? [];
+            var names = package.Sheets.Select(s => s.Name).OfType<string>();
             return new ParsedSubmission([], [new Finding(
                 RuleIds.HeaderMissingColumn,
                 Severity.Error,
@@ -186,15 +172,15 @@ public static class ExcelSubmissionReader
                 Expected: ExcelTemplate.DataSheet)], 0);
         }
 
-        var strings = SharedStrings(workbookPart);
-        var rows = ReadRows(worksheetPart, ExcelTemplate.DataSheet, strings);
+        var strings = SharedStrings(package);
+        var rows = ReadRows(package, worksheetPart, ExcelTemplate.DataSheet, strings);
         var findings = new List<Finding>();
         var header = rows.FirstOrDefault(r => r.Number == 1);
         CheckText(header?.A, "A1", ExcelTemplate.CodeHeader, findings);
         var year = HeaderYear(header?.D, "D1", null, findings);
         var previousYear = HeaderYear(header?.E, "E1", year - 1, findings);
 
-        if (findings.Count == 0 && TemplateInfo(workbookPart, strings) is { } info && info.ReportingYear != year)
+        if (findings.Count == 0 && TemplateInfo(package, strings) is { } info && info.ReportingYear != year)
         {
             findings.Add(new Finding(
                 RuleIds.WrongYear,
@@ -263,7 +249,7 @@ public static class ExcelSubmissionReader
             }
         }
 
-        var disclosures = ReadDisclosure(workbookPart, strings, findings);
+        var disclosures = ReadDisclosure(package, strings, findings);
         if (observations.Count == 0 && findings.Count == 0)
         {
             findings.Add(new Finding(
@@ -282,17 +268,15 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>The disclosure choices of the sheet "Disclosure" (none when the sheet is absent): KPI code in A, level in D.</summary>
-    static List<DisclosureChoice> ReadDisclosure(WorkbookPart workbookPart, IReadOnlyList<string> strings, List<Finding> findings)
+    static List<DisclosureChoice> ReadDisclosure(XlsxPackage package, IReadOnlyList<string> strings, List<Finding> findings)
     {
         var choices = new List<DisclosureChoice>();
-        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>()
-            .FirstOrDefault(s => string.Equals(s.Name?.Value?.Trim(), ExcelTemplate.DisclosureSheet, StringComparison.OrdinalIgnoreCase));
-        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+        if (Worksheet(package, ExcelTemplate.DisclosureSheet) is not { } part)
         {
             return choices;
         }
 
-        foreach (var row in ReadRows(part, ExcelTemplate.DisclosureSheet, strings))
+        foreach (var row in ReadRows(package, part, ExcelTemplate.DisclosureSheet, strings))
         {
             var code = row.A?.Text?.Trim();
             if (row.Number < 2 || string.IsNullOrEmpty(code) || row[ExcelTemplate.DisclosureColumns.Level] is not { } cell || Trimmed(cell) is not { } level)
@@ -438,110 +422,264 @@ public static class ExcelSubmissionReader
         Found: found,
         Expected: expected);
 
-    /// <summary>The cells of columns A to I of each row, found by their reference (rows may omit empty cells).</summary>
-    static List<RowContent> ReadRows(WorksheetPart part, string sheetName, IReadOnlyList<string> strings)
+    /// <summary>
+    /// The part of the first sheet whose name, trimmed, is <paramref name="name"/> ignoring case; null when there is no
+    /// such sheet or it is not a worksheet.
+    /// </summary>
+    static string? Worksheet(XlsxPackage package, string name) =>
+        package.Sheets.FirstOrDefault(s => string.Equals(s.Name?.Trim(), name, StringComparison.OrdinalIgnoreCase))?.RelationshipId is { } id
+            ? package.WorksheetPart(id)
+            : null;
+
+    /// <summary>
+    /// The cells of columns A to I of each row (worksheet/sheetData/row/c), found by their reference (rows may omit
+    /// empty cells, and cells or rows their reference). The whole part is read.
+    /// </summary>
+    static List<RowContent> ReadRows(XlsxPackage package, string part, string sheetName, IReadOnlyList<string> strings)
     {
         var rows = new List<RowContent>();
         var lastRow = 0;
-        using var reader = OpenXmlReader.Create(part);
-        var more = reader.Read();
-        while (more)
+        using var reader = package.Read(part);
+        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "worksheet" || !package.IsMain(reader.NamespaceURI))
         {
-            if (reader.ElementType != typeof(Row) || !reader.IsStartElement)
+            XlsxPackage.ReadToEnd(reader);
+            return rows;
+        }
+
+        var inSheetData = false;
+        var cells = new List<RawCell>();
+        while (XlsxPackage.ReadInRoot(reader))
+        {
+            if (reader.NodeType != XmlNodeType.Element)
             {
-                more = reader.Read();
                 continue;
             }
 
-            // LoadCurrentElement leaves the reader on the next element; only this row is held in memory.
-            var row = (Row)reader.LoadCurrentElement()!;
-            more = !reader.EOF;
-            var number = row.RowIndex?.Value is { } index ? (int)index : lastRow + 1;
-            lastRow = number;
-            var content = new RowContent(number);
-            var lastColumn = 0;
-            foreach (var cell in row.Elements<Cell>())
+            if (reader.Depth == 1)
             {
-                var column = cell.CellReference?.Value is { } reference && ColumnOf(reference) is > 0 and var c ? c : lastColumn + 1;
-                lastColumn = column;
-                if (column is >= CodeColumn and <= LastColumn)
-                {
-                    content.Cells[column - 1] = Content(cell, Reference(column, number), sheetName, strings);
-                }
+                inSheetData = reader.LocalName == "sheetData" && package.IsMain(reader.NamespaceURI);
             }
-
-            rows.Add(content);
+            else if (reader.Depth == 2 && inSheetData && reader.LocalName == "row" && package.IsMain(reader.NamespaceURI))
+            {
+                rows.Add(ReadRow(package, reader, cells, ref lastRow, sheetName, strings));
+            }
         }
 
         return rows;
     }
 
-    static CellContent Content(Cell cell, string reference, string sheetName, IReadOnlyList<string> strings)
+    /// <summary>A row's number (attribute r) read as the SDK read it: whitespace around allowed; an empty one throws.</summary>
+    static uint? RowNumber(string? attribute) => attribute switch
     {
-        var type = cell.DataType?.Value;
-        var raw = cell.CellValue?.Text;
-        var formula = cell.CellFormula is { } f ? f.Text ?? "" : null;
-        if (type == CellValues.SharedString)
+        null => null,
+        "" => throw new InvalidOperationException("Nullable object must have a value."),
+        _ => XmlConvert.ToUInt32(attribute),
+    };
+
+    /// <summary>
+    /// The cells of one row (numbered after <paramref name="lastRow"/> when it has no reference); the reader is on the
+    /// row's start and is left on its end. The row is read to its end before its number and cells are looked at, as the
+    /// SDK loaded a whole row first (a broken row is reported as such, not by its content).
+    /// </summary>
+    static RowContent ReadRow(XlsxPackage package, XmlReader reader, List<RawCell> cells, ref int lastRow, string sheetName, IReadOnlyList<string> strings)
+    {
+        var reference = reader.GetAttribute("r");
+        cells.Clear();
+        var depth = reader.Depth;
+        var lastColumn = 0;
+        var empty = reader.IsEmptyElement;
+        while (!empty && reader.Read() && reader.Depth > depth)
         {
-            var text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count
-                ? strings[i]
-                : throw new InvalidDataException($"cell {sheetName}!{reference} refers to shared string '{raw}', which does not exist.");
-            return new CellContent(reference, CellKind.Text, text, formula);
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || reader.LocalName != "c" || !package.IsMain(reader.NamespaceURI))
+            {
+                continue;
+            }
+
+            var cellReference = reader.GetAttribute("r");
+            var column = cellReference is not null && ColumnOf(cellReference) is > 0 and var c ? c : lastColumn + 1;
+            lastColumn = column;
+            var type = reader.GetAttribute("t");
+            var (value, formula, inline) = ReadCell(package, reader);
+            if (column is >= CodeColumn and <= LastColumn)
+            {
+                cells.Add(new RawCell(column, type, value, formula, inline));
+            }
         }
 
-        if (type == CellValues.InlineString)
+        var number = RowNumber(reference) is { } index ? (int)index : lastRow + 1;
+        lastRow = number;
+        var content = new RowContent(number);
+        foreach (var cell in cells)
         {
-            return new CellContent(reference, CellKind.Text, cell.InlineString is { } inline ? RichText(inline) : raw, formula);
+            content.Cells[cell.Column - 1] = Content(cell.Type, cell.Value, cell.Formula, cell.Inline, cell.Column, number, sheetName, strings);
         }
 
-        var kind = type is null || type == CellValues.Number ? CellKind.Number
-            : type == CellValues.String ? CellKind.Text
-            : type == CellValues.Error ? CellKind.Error
-            : type == CellValues.Boolean ? CellKind.Boolean
-            : CellKind.Other;
-        return new CellContent(reference, kind, raw, formula);
+        return content;
     }
 
-    /// <summary>The shared strings, read one item at a time.</summary>
-    static List<string> SharedStrings(WorkbookPart workbookPart)
+    /// <summary>A cell's first v, f and is children (null when absent); the reader is on the cell's start and is left on its end.</summary>
+    static (string? Value, string? Formula, string? Inline) ReadCell(XlsxPackage package, XmlReader reader)
+    {
+        string? value = null, formula = null, inline = null;
+        if (reader.IsEmptyElement)
+        {
+            return (value, formula, inline);
+        }
+
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || !package.IsMain(reader.NamespaceURI))
+            {
+                continue;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "v" when value is null:
+                    value = XlsxPackage.LeafText(reader);
+                    break;
+                case "f" when formula is null:
+                    formula = XlsxPackage.LeafText(reader);
+                    break;
+                case "is" when inline is null:
+                    inline = RichText(package, reader);
+                    break;
+            }
+        }
+
+        return (value, formula, inline);
+    }
+
+    /// <summary>
+    /// A cell's content; null for a cell with neither value, formula nor inline text (it reads as no cell at all), once
+    /// its type is checked.
+    /// </summary>
+    static CellContent? Content(string? type, string? raw, string? formula, string? inline, int column, int row, string sheetName, IReadOnlyList<string> strings)
+    {
+        if (raw is null && formula is null && inline is null && type is not "s")
+        {
+            return type is null or "n" or "str" or "e" or "b" or "d" or "inlineStr" ? null : throw InvalidCellType();
+        }
+
+        var reference = Reference(column, row);
+        switch (type)
+        {
+            case "s":
+                var text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count
+                    ? strings[i]
+                    : throw new InvalidDataException($"cell {sheetName}!{reference} refers to shared string '{raw}', which does not exist.");
+                return new CellContent(reference, CellKind.Text, text, formula);
+            case "inlineStr":
+                return new CellContent(reference, CellKind.Text, inline ?? raw, formula);
+            case null or "n":
+                return new CellContent(reference, CellKind.Number, raw, formula);
+            case "str":
+                return new CellContent(reference, CellKind.Text, raw, formula);
+            case "e":
+                return new CellContent(reference, CellKind.Error, raw, formula);
+            case "b":
+                return new CellContent(reference, CellKind.Boolean, raw, formula);
+            case "d":
+                return new CellContent(reference, CellKind.Other, raw, formula);
+            default:
+                throw InvalidCellType();
+        }
+    }
+
+    /// <summary>A cell type other than those of SpreadsheetML (case-sensitive), which made the SDK throw.</summary>
+    static InvalidDataException InvalidCellType() => new("The text value is not a valid enumeration value.");
+
+    /// <summary>The shared strings (sst/si), read one item at a time; the whole part is read.</summary>
+    static List<string> SharedStrings(XlsxPackage package)
     {
         var strings = new List<string>();
-        if (workbookPart.SharedStringTablePart is not { } part)
+        if (package.SharedStringsPart is not { } part)
         {
             return strings;
         }
 
-        using var reader = OpenXmlReader.Create(part);
-        var more = reader.Read();
-        while (more)
+        using var reader = package.Read(part);
+        if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "sst" || !package.IsMain(reader.NamespaceURI))
         {
-            if (reader.ElementType == typeof(SharedStringItem) && reader.IsStartElement)
+            XlsxPackage.ReadToEnd(reader);
+            return strings;
+        }
+
+        while (XlsxPackage.ReadInRoot(reader))
+        {
+            if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "si" && package.IsMain(reader.NamespaceURI))
             {
-                strings.Add(RichText((SharedStringItem)reader.LoadCurrentElement()!));
-                more = !reader.EOF;
-            }
-            else
-            {
-                more = reader.Read();
+                strings.Add(RichText(package, reader));
             }
         }
 
         return strings;
     }
 
-    /// <summary>The text of a string item: plain, or the runs of rich text (phonetic hints left out).</summary>
-    static string RichText(RstType item) => item.Text?.Text ?? string.Concat(item.Elements<Run>().Select(r => r.Text?.Text));
-
-    static ExcelTemplateInfo? TemplateInfo(WorkbookPart workbookPart, IReadOnlyList<string> strings)
+    /// <summary>
+    /// The text of a string item (si, is): its first t, or else the runs (r/t) of rich text, phonetic hints left out.
+    /// The reader is on the item's start and is left on its end.
+    /// </summary>
+    static string RichText(XlsxPackage package, XmlReader reader)
     {
-        var sheet = workbookPart.Workbook?.Sheets?.Elements<Sheet>().FirstOrDefault(s => s.Name?.Value == ExcelTemplate.MetaSheet);
-        if (sheet?.Id?.Value is not { } id || workbookPart.GetPartById(id) is not WorksheetPart part)
+        if (reader.IsEmptyElement)
+        {
+            return "";
+        }
+
+        string? text = null;
+        List<string>? runs = null;
+        var depth = reader.Depth;
+        while (reader.Read() && reader.Depth > depth)
+        {
+            if (reader.NodeType != XmlNodeType.Element || reader.Depth != depth + 1 || !package.IsMain(reader.NamespaceURI))
+            {
+                continue;
+            }
+
+            if (reader.LocalName == "t")
+            {
+                text ??= XlsxPackage.LeafText(reader);
+            }
+            else if (reader.LocalName == "r" && text is null)
+            {
+                (runs ??= []).Add(RunText(package, reader));
+            }
+        }
+
+        return text ?? (runs is null ? "" : string.Concat(runs));
+    }
+
+    /// <summary>The text of a run (its first t, "" without one); the reader is on the run's start and is left on its end.</summary>
+    static string RunText(XlsxPackage package, XmlReader reader)
+    {
+        string? text = null;
+        if (!reader.IsEmptyElement)
+        {
+            var depth = reader.Depth;
+            while (reader.Read() && reader.Depth > depth)
+            {
+                if (text is null && reader.NodeType == XmlNodeType.Element && reader.Depth == depth + 1 && reader.LocalName == "t" && package.IsMain(reader.NamespaceURI))
+                {
+                    text = XlsxPackage.LeafText(reader);
+                }
+            }
+        }
+
+        return text ?? "";
+    }
+
+    static ExcelTemplateInfo? TemplateInfo(XlsxPackage package, IReadOnlyList<string> strings)
+    {
+        var id = package.Sheets.FirstOrDefault(s => s.Name == ExcelTemplate.MetaSheet)?.RelationshipId;
+        if (id is null || package.WorksheetPart(id) is not { } part)
         {
             return null;
         }
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var row in ReadRows(part, ExcelTemplate.MetaSheet, strings))
+        foreach (var row in ReadRows(package, part, ExcelTemplate.MetaSheet, strings))
         {
             if (row.A?.Text is { } key && row.B?.Text is { } value)
             {
@@ -575,16 +713,8 @@ public static class ExcelSubmissionReader
         return column;
     }
 
-    static string Reference(int column, int row)
-    {
-        var letters = "";
-        for (var c = column; c > 0; c = (c - 1) / 26)
-        {
-            letters = (char)('A' + ((c - 1) % 26)) + letters;
-        }
-
-        return letters + row.ToString(CultureInfo.InvariantCulture);
-    }
+    /// <summary>The reference of a cell of columns A to I, such as "D7".</summary>
+    static string Reference(int column, int row) => string.Create(CultureInfo.InvariantCulture, $"{(char)('A' + column - 1)}{row}");
 
     static string Cell(string reference) => $"{ExcelTemplate.DataSheet}!{reference}";
 
@@ -610,6 +740,9 @@ public static class ExcelSubmissionReader
         Boolean,
         Other,
     }
+
+    /// <summary>A cell of columns A to I as read, before its type is checked and its shared string looked up.</summary>
+    readonly record struct RawCell(int Column, string? Type, string? Value, string? Formula, string? Inline);
 
     /// <summary>A cell's stored text and kind; <see cref="Formula"/> is set when the cell holds a formula.</summary>
     sealed record CellContent(string Reference, CellKind Kind, string? Text, string? Formula);
