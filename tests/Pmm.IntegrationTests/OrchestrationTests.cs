@@ -25,9 +25,28 @@ public class OrchestrationTests : IAsyncLifetime
     {
         var configuration = TestStorage.Configuration(TestStorage.AppSettings("unused", DevelopmentTokens.NewSigningKey()));
         var index = FunctionIndex.Build(typeof(ServiceRegistration).Assembly);
-        host = await DurableTaskTestHost.StartAsync(
-            registry => FunctionTasks.Register(registry, index),
-            new DurableTaskTestHostOptions { ConfigureServices = services => services.AddPmm(configuration) });
+        // The test host otherwise draws a random port in 30000-40000 without checking it is free, which collided
+        // with another listener in CI once. Take a port the OS says is free, and draw again if it is taken meanwhile.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                host = await DurableTaskTestHost.StartAsync(
+                    registry => FunctionTasks.Register(registry, index),
+                    new DurableTaskTestHostOptions { Port = FreePort(), ConfigureServices = services => services.AddPmm(configuration) });
+                return;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task DisposeAsync() => await host.DisposeAsync();
