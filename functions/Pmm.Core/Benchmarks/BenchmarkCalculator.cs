@@ -39,11 +39,18 @@ public static class BenchmarkCalculator
     /// <summary>The only audience of a catalogue without disclosure levels.</summary>
     public const string AllAudience = "all";
 
+    /// <summary>The audiences benchmarks are computed for: the catalogue's disclosure levels, most open first, or one for all.</summary>
+    public static IReadOnlyList<string> Audiences(KpiCatalogue catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        return catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [AllAudience];
+    }
+
     public static IReadOnlyList<Benchmark> Compute(KpiCatalogue catalogue, MemberDirectory members, IEnumerable<MemberKpis> submissions, int minimumRespondents)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(members);
-        var audiences = catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [AllAudience];
+        var audiences = Audiences(catalogue);
         var rows = submissions
             .Where(s => members.ByCode.ContainsKey(s.MemberCode))
             .Select(s => (Region: members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, s.Values, s.Disclosure))
@@ -101,7 +108,7 @@ public static class BenchmarkCalculator
         var visible = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var (item, value) in member.Items)
         {
-            var users = catalogue.Kpis.Where(k => Uses(k, item)).ToList();
+            var users = catalogue.KpisUsing(item);
             if (users.Count > 0 && users.All(k => LevelIndex(catalogue, k, member.Disclosure) <= audience))
             {
                 visible[item] = value;
@@ -111,24 +118,20 @@ public static class BenchmarkCalculator
         return visible;
     }
 
-    static bool Uses(Kpi kpi, string item) =>
-        (kpi.Formula.Numerator ?? []).Concat(kpi.Formula.Denominator ?? []).Append(kpi.Formula.Item).Any(i => string.Equals(i, item, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>
     /// The position of the level a Member chose for a KPI (else the KPI's default) in the catalogue's levels; an
     /// unknown level counts as the most restricted, so a doubt never widens an audience.
     /// </summary>
     static int LevelIndex(KpiCatalogue catalogue, Kpi kpi, IReadOnlyDictionary<string, string>? disclosure)
     {
-        var levels = catalogue.DisclosureLevels;
-        if (levels.Count == 0)
+        if (catalogue.DisclosureLevels.Count == 0)
         {
             return 0;
         }
 
         var level = disclosure is not null && disclosure.TryGetValue(kpi.Code, out var chosen) ? chosen : kpi.Disclosure;
-        var index = level is null ? -1 : levels.ToList().FindIndex(l => string.Equals(l, level, StringComparison.OrdinalIgnoreCase));
-        return index < 0 ? levels.Count - 1 : index;
+        var index = catalogue.IndexOfDisclosureLevel(level);
+        return index < 0 ? catalogue.DisclosureLevels.Count - 1 : index;
     }
 
     static Benchmark Aggregate(string kpi, string scope, string group, IEnumerable<double> values, int minimum, string audience)

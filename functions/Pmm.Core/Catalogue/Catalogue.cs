@@ -90,7 +90,14 @@ public sealed class KpiCatalogue
         Kpis = kpis;
         Rules = rules;
         ItemsByCode = items.ToDictionary(i => i.Code, StringComparer.OrdinalIgnoreCase);
+        KpisByCode = kpis.ToDictionary(k => k.Code, StringComparer.OrdinalIgnoreCase);
+        kpisByItem = items.ToDictionary(
+            i => i.Code,
+            i => (IReadOnlyList<Kpi>)[.. kpis.Where(k => FormulaReferences(k).Contains(i.Code, StringComparer.OrdinalIgnoreCase))],
+            StringComparer.OrdinalIgnoreCase);
     }
+
+    readonly Dictionary<string, IReadOnlyList<Kpi>> kpisByItem;
 
     public string Version { get; }
 
@@ -110,6 +117,26 @@ public sealed class KpiCatalogue
     public IReadOnlyList<CatalogueRule> Rules { get; }
 
     public IReadOnlyDictionary<string, DataItem> ItemsByCode { get; }
+
+    /// <summary>The KPIs by code, in any case.</summary>
+    public IReadOnlyDictionary<string, Kpi> KpisByCode { get; }
+
+    /// <summary>The KPIs whose formula uses a data item (none for an unknown item).</summary>
+    public IReadOnlyList<Kpi> KpisUsing(string itemCode) => kpisByItem.TryGetValue(itemCode, out var kpis) ? kpis : [];
+
+    /// <summary>The position of a disclosure level in <see cref="DisclosureLevels"/>, in any case; -1 when it is not one.</summary>
+    public int IndexOfDisclosureLevel(string? level)
+    {
+        for (var i = 0; level is not null && i < DisclosureLevels.Count; i++)
+        {
+            if (string.Equals(DisclosureLevels[i], level.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     static readonly Lazy<KpiCatalogue> EmbeddedCatalogue = new(LoadEmbedded);
 

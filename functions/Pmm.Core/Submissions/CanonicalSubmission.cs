@@ -45,7 +45,7 @@ public sealed record CanonicalSubmission(
 
         foreach (var choice in parsed.Disclosures)
         {
-            var code = catalogue.Kpis.FirstOrDefault(k => string.Equals(k.Code, choice.KpiCode.Trim(), StringComparison.OrdinalIgnoreCase))?.Code ?? choice.KpiCode.Trim().ToUpperInvariant();
+            var code = catalogue.KpisByCode.TryGetValue(choice.KpiCode.Trim(), out var kpi) ? kpi.Code : choice.KpiCode.Trim().ToUpperInvariant();
             disclosure[code] = DisclosureLevel(catalogue, choice.Level) ?? choice.Level.Trim().ToLowerInvariant();
         }
 
@@ -62,8 +62,7 @@ public sealed record CanonicalSubmission(
     public static string? DisclosureLevel(KpiCatalogue catalogue, string level)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
-        ArgumentNullException.ThrowIfNull(level);
-        return catalogue.DisclosureLevels.FirstOrDefault(l => string.Equals(l, level.Trim(), StringComparison.OrdinalIgnoreCase));
+        return catalogue.IndexOfDisclosureLevel(level) is >= 0 and var index ? catalogue.DisclosureLevels[index] : null;
     }
 
     /// <summary>

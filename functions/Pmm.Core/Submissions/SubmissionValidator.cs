@@ -213,8 +213,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         var levels = string.Join(", ", catalogue.DisclosureLevels);
         foreach (var choice in choices)
         {
-            var kpi = catalogue.Kpis.FirstOrDefault(k => string.Equals(k.Code, choice.KpiCode.Trim(), StringComparison.OrdinalIgnoreCase));
-            if (kpi is null)
+            if (!catalogue.KpisByCode.TryGetValue(choice.KpiCode.Trim(), out var kpi))
             {
                 var suggestion = Closest(choice.KpiCode, catalogue.Kpis.Select(k => k.Code));
                 findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{choice.KpiCode}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/cycles/{cycleId}/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));

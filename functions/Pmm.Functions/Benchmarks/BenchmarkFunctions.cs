@@ -110,7 +110,7 @@ public sealed class BenchmarkFunctions(
         }
 
         var catalogue = (await reference.ForCycleAsync(cycle, cancellationToken)).Catalogue;
-        var levels = catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [BenchmarkCalculator.AllAudience];
+        var levels = BenchmarkCalculator.Audiences(catalogue);
         var allowed = caller!.AudienceIndex(levels);
         var audience = levels[allowed];
         if (req.Query["audience"].ToString() is { Length: > 0 } asked)

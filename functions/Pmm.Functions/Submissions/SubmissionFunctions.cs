@@ -56,8 +56,8 @@ public sealed class SubmissionFunctions(
             return problem;
         }
 
-        var (content, contentType, now, catalogue) = upload;
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content, catalogue);
+        var (content, contentType, now, _, data) = upload;
+        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content, data.Catalogue);
         if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
         {
             // Idempotent resubmission: the same bytes return the existing version instead of a new one.
@@ -101,10 +101,9 @@ public sealed class SubmissionFunctions(
             return problem;
         }
 
-        var cycle = (await cycles.GetAsync(cycleId, cancellationToken))!;
-        var data = await reference.ForCycleAsync(cycle, cancellationToken);
+        var data = upload.Reference;
         var peers = await PeersAsync(cycleId, memberCode, data.Catalogue, cancellationToken);
-        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), cycle.ReportingYear, peers.Kpis, peers.Items);
+        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), upload.Cycle.ReportingYear, peers.Kpis, peers.Items);
         return new OkObjectResult(new
         {
             cycleId,
@@ -269,51 +268,54 @@ public sealed class SubmissionFunctions(
     }
 
     /// <summary>The checks every upload passes before its content is looked at: Member, cycle, type, size, emptiness.</summary>
-    async Task<((byte[] Content, string ContentType, DateTimeOffset Now, KpiCatalogue Catalogue) Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
+    async Task<(Upload Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
     {
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
         {
-            return (default, CycleFunctions.CycleNotFound(cycleId));
+            return (null!, CycleFunctions.CycleNotFound(cycleId));
         }
 
         var data = await reference.ForCycleAsync(cycle, cancellationToken);
         if (!data.Members.ByCode.ContainsKey(memberCode))
         {
-            return (default, UnknownMember(memberCode, cycle));
+            return (null!, UnknownMember(memberCode, cycle));
         }
 
         var now = clock.GetUtcNow();
         if (requireOpen && CycleRules.RefuseSubmission(cycle, now) is { } refusal)
         {
-            return (default, Problems.Conflict(refusal.Code == "deadline-passed" ? ProblemCodes.DeadlinePassed : ProblemCodes.CycleNotOpen, refusal.Message));
+            return (null!, Problems.Conflict(refusal.Code == "deadline-passed" ? ProblemCodes.DeadlinePassed : ProblemCodes.CycleNotOpen, refusal.Message));
         }
 
         var contentType = (req.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (!SubmissionFormats.IsSupported(contentType))
         {
-            return (default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", SubmissionFormats.MediaTypes)}."));
+            return (null!, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", SubmissionFormats.MediaTypes)}."));
         }
 
         var (content, tooLarge) = await RequestBody.ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
         if (tooLarge)
         {
-            return (default, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
+            return (null!, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
         }
 
         if (content.Length == 0)
         {
-            return (default, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."));
+            return (null!, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."));
         }
 
         if (contentType == SubmissionFormats.Xlsx
             && ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(content, writable: false), uploads.Value.ExcelLimits) is { } template
             && (template.CycleId != cycleId || template.MemberCode != memberCode))
         {
-            return (default, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
+            return (null!, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
         }
 
-        return ((content, contentType, now, data.Catalogue), null);
+        return (new Upload(content, contentType, now, cycle, data), null);
     }
+
+    /// <summary>An upload that passed the request checks, with the cycle and its reference data already loaded for it.</summary>
+    sealed record Upload(byte[] Content, string ContentType, DateTimeOffset Now, Cycle Cycle, CycleReferenceData Reference);
 
     /// <summary>The Member is not in the cycle's Members reference set (or the code is not a Member code at all).</summary>
     static ObjectResult UnknownMember(string memberCode, Cycle cycle) =>
