@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
 namespace Pmm.Storage;
 

@@ -1,7 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
 namespace Pmm.Benchmarks;
 

@@ -4,8 +4,11 @@ using System.Text.Json;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Formats.Excel;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
-using Pmm.Core.Submissions.Excel;
+using Pmm.Core.Validation;
 
 namespace Pmm.Benchmarks;
 

@@ -6,9 +6,11 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Formats.Excel;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
-using Pmm.Core.Submissions.Excel;
-
+using Pmm.Core.Validation;
 using static Pmm.Core.Tests.WorkbookEdits;
 
 namespace Pmm.Core.Tests;

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
 namespace Pmm.Core.Tests;
 

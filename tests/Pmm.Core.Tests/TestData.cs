@@ -1,5 +1,8 @@
 using System.Text;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
 namespace Pmm.Core.Tests;
 

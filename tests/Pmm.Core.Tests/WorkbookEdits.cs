@@ -2,7 +2,11 @@ using System.Globalization;
 using System.IO.Compression;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
-using Pmm.Core.Submissions.Excel;
+using Pmm.Core.Formats;
+using Pmm.Core.Formats.Excel;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
 namespace Pmm.Core.Tests;
 

@@ -96,7 +96,7 @@ public class EndToEndTests(LocalHostFixture app)
         await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
         var csv = LocalHostFixture.ValidCsv(Year, 300, 290);
         var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
-        var stuck = new SubmissionRecord(cycleId, "SEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, Pmm.Core.Submissions.SubmissionFormats.ContentHash(Pmm.Core.Submissions.SubmissionFormats.Read("text/csv", new MemoryStream(bytes)), bytes, Pmm.Core.Catalogue.KpiCatalogue.LoadEmbedded()), "text/csv", bytes.Length, "dev");
+        var stuck = new SubmissionRecord(cycleId, "SEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, Pmm.Core.Formats.SubmissionFormats.ContentHash(Pmm.Core.Formats.SubmissionFormats.Read("text/csv", new MemoryStream(bytes)), bytes, Pmm.Core.Catalogue.KpiCatalogue.LoadEmbedded()), "text/csv", bytes.Length, "dev");
         var store = app.Host.Services.GetRequiredService<SubmissionStore>();
         await store.StoreOriginalAsync(stuck, new MemoryStream(bytes));
         await store.AddAsync(stuck);

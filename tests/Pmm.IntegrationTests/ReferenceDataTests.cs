@@ -5,7 +5,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pmm.Core;
-using Pmm.Core.Submissions.Excel;
+using Pmm.Core.Formats;
+using Pmm.Core.Formats.Excel;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 using Pmm.Functions.Auth;
 
 namespace Pmm.IntegrationTests;

@@ -4,7 +4,10 @@ using Azure.Storage.Blobs;
 using Pmm.Core.Benchmarks;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 using Pmm.Storage;
 
 namespace Pmm.IntegrationTests;

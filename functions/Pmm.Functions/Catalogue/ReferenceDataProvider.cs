@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 using Pmm.Core;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Catalogue;

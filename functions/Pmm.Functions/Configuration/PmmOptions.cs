@@ -98,7 +98,7 @@ public sealed class UploadOptions
     [Range(1, 100_000)]
     public int ExcelMaxEntries { get; set; } = 1000;
 
-    public Pmm.Core.Submissions.Excel.ExcelLimits ExcelLimits => new(ExcelMaxUncompressedBytes, ExcelMaxEntries);
+    public Pmm.Core.Formats.Excel.ExcelLimits ExcelLimits => new(ExcelMaxUncompressedBytes, ExcelMaxEntries);
 }
 
 /// <summary>App settings that bindings read by name (<c>%NAME%</c>); one place for the names.</summary>

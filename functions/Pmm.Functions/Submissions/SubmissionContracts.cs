@@ -1,4 +1,7 @@
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Submissions;

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Formats;
 
 /// <summary>
 /// Reads the JSON submission format:

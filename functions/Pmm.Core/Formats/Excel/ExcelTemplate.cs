@@ -3,8 +3,12 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions.Excel;
+namespace Pmm.Core.Formats.Excel;
 
 /// <summary>What the hidden sheet "Meta" of a template says the file was made for.</summary>
 public sealed record ExcelTemplateInfo(string CycleId, int ReportingYear, string MemberCode, string MemberName, string CatalogueVersion);

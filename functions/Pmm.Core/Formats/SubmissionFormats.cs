@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using Pmm.Core.Catalogue;
-using Pmm.Core.Submissions.Excel;
+using Pmm.Core.Formats.Excel;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Formats;
 
 /// <summary>The upload formats (CSV, JSON, Excel), by media type, and the content hash that makes the same data in any format the same submission.</summary>
 public static class SubmissionFormats

@@ -1,8 +1,11 @@
 using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Validation;
 
 /// <summary>
 /// Compares a submission's KPI values with other Members' accepted values for the same cycle, robustly:

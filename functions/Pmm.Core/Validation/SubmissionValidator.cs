@@ -1,7 +1,10 @@
 using System.Globalization;
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Validation;
 
 /// <summary>The verdict on a submission.</summary>
 public enum ValidationStatus

@@ -1,7 +1,11 @@
 using System.IO.Compression;
 using System.Xml;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions.Excel;
+namespace Pmm.Core.Formats.Excel;
 
 /// <summary>
 /// The few parts of an .xlsx package that <see cref="ExcelSubmissionReader"/> needs, read straight from the zip with

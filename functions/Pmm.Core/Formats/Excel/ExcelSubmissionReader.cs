@@ -1,8 +1,12 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Xml;
+using Pmm.Core.Formats;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions.Excel;
+namespace Pmm.Core.Formats.Excel;
 
 /// <summary>
 /// Bounds on what an uploaded workbook may expand to. An .xlsx is a zip: these are checked on the zip's

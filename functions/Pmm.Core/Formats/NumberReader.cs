@@ -1,8 +1,11 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Formats;
 
 /// <summary>
 /// Reads numbers the way people type them in spreadsheets: a decimal point or a decimal comma (one per

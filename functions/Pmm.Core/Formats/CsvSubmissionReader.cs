@@ -1,8 +1,11 @@
 using System.Globalization;
 using System.Text;
 using nietras.SeparatedValues;
+using Pmm.Core.Kpis;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Formats;
 
 /// <summary>
 /// Reads the CSV submission format: a header with the columns <c>item</c>, <c>year</c>, <c>value</c> and, optionally,

@@ -1,6 +1,9 @@
 using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Core.Submissions;
+using Pmm.Core.Validation;
 
-namespace Pmm.Core.Submissions;
+namespace Pmm.Core.Kpis;
 
 /// <summary>
 /// Computes KPI values from a Member's validated data items. A KPI whose inputs are absent, or whose denominator is
