@@ -54,7 +54,7 @@ static partial class FuzzRun
                 }
 
                 var outcome = await target.SendAsync(request, options.RequestTimeout);
-                results.Add(new Result(index, request.Describe(), request.Class, request.Operation, outcome));
+                results.Add(new Result(index, request.Describe() + BodyExcerpt(request), request.Class, request.Operation, outcome));
                 var count = Interlocked.Increment(ref done);
                 if (count % 250 == 0)
                 {
@@ -175,6 +175,10 @@ static partial class FuzzRun
 
     [GeneratedRegex(@"   at (Pmm\.[\w.`<>]+)")]
     private static partial Regex PmmFrame();
+
+    /// <summary>A small body, JSON-escaped, so that a failure can be reproduced by hand from the report.</summary>
+    static string BodyExcerpt(LoadRequest r) =>
+        r.Body is { Length: > 0 and <= 200 } body ? " body " + JsonSerializer.Serialize(System.Text.Encoding.UTF8.GetString(body)) : "";
 
     static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 

@@ -113,8 +113,16 @@ sealed class LoadTarget : IDisposable
         return await response.Content.ReadAsByteArrayAsync();
     }
 
+    /// <summary>Bodies above this go over a plain socket (see <see cref="SendRawAsync"/>).</summary>
+    const int RawAbove = 8 << 20;
+
     public async Task<Outcome> SendAsync(LoadRequest r, TimeSpan timeout)
     {
+        if (r.Body is { Length: > RawAbove })
+        {
+            return await SendRawAsync(r, timeout);
+        }
+
         using var cancel = new CancellationTokenSource(timeout);
         var clock = Stopwatch.StartNew();
         try
@@ -149,6 +157,73 @@ sealed class LoadTarget : IDisposable
         catch (IOException ex)
         {
             return new Outcome(0, "dropped: " + Innermost(ex), clock.Elapsed.TotalMilliseconds, 0, "");
+        }
+    }
+
+    /// <summary>
+    /// Sends a large body over a plain socket while reading the answer at the same time. A server may answer
+    /// (413, say) and close before the body is all sent; HttpClient then reports only its failed write ("broken
+    /// pipe"), this keeps the answer. Only a connection closed without any answer counts as dropped.
+    /// </summary>
+    async Task<Outcome> SendRawAsync(LoadRequest r, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var clock = Stopwatch.StartNew();
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(Options.BaseAddress.Host, Options.BaseAddress.Port, cancel.Token);
+            var stream = client.GetStream();
+            var head = new StringBuilder()
+                .Append(CultureInfo.InvariantCulture, $"{r.Method} {Options.BaseAddress.AbsolutePath}{r.Path} HTTP/1.1\r\nHost: {Options.BaseAddress.Authority}\r\n")
+                .Append(r.Authorization is null ? "" : $"Authorization: {r.Authorization}\r\n")
+                .Append(r.ContentType is null ? "" : $"Content-Type: {r.ContentType}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"Content-Length: {r.Body!.Length}\r\nConnection: close\r\n\r\n");
+            var answer = new MemoryStream();
+            var reading = Task.Run(async () =>
+            {
+                var buffer = new byte[81920];
+                int read;
+                try
+                {
+                    while ((read = await stream.ReadAsync(buffer, cancel.Token)) > 0)
+                    {
+                        answer.Write(buffer, 0, (int)Math.Min(read, Math.Max(0, KeptResponseBytes - answer.Length)));
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            });
+            string? writeFailure = null;
+            try
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancel.Token);
+                await stream.WriteAsync(r.Body, cancel.Token);
+            }
+            catch (IOException ex)
+            {
+                writeFailure = Innermost(ex);
+            }
+
+            await reading;
+            var text = Encoding.UTF8.GetString(answer.GetBuffer(), 0, (int)answer.Length);
+            var parts = text.Split(' ', 3);
+            if (parts.Length < 2 || !parts[0].StartsWith("HTTP/", StringComparison.Ordinal) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var status))
+            {
+                return new Outcome(0, "dropped: " + (writeFailure ?? "closed without an answer"), clock.Elapsed.TotalMilliseconds, 0, "");
+            }
+
+            var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? text[(end + 4)..] : "";
+            return new Outcome(status, null, clock.Elapsed.TotalMilliseconds, body.Length, body);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return new Outcome(0, $"timeout after {timeout.TotalSeconds:0} s", clock.Elapsed.TotalMilliseconds, 0, "");
+        }
+        catch (SocketException ex)
+        {
+            return new Outcome(0, "dropped: " + ex.Message, clock.Elapsed.TotalMilliseconds, 0, "");
         }
     }
 
