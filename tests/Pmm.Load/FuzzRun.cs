@@ -192,6 +192,6 @@ static partial class FuzzRun
     private static partial Regex ProblemCode();
 
     /// <summary>Phrases of .NET exception messages that must never reach a caller.</summary>
-    [GeneratedRegex(@"Nullable object must have a value|Object reference not set|Index was outside|Sequence contains|Value cannot be null|Input string was not in a correct format|Specified argument was out of the range|The given key|Exception:|   at [A-Z]\w+\.|Unable to translate|Cannot access a closed|'[^']*' is an invalid|The JSON value could not be converted")]
+    [GeneratedRegex(@"Nullable object must have a value|Object reference not set|Index was outside|Sequence contains|Value cannot be null|Input string was not in a correct format|Specified argument was out of the range|The given key|Exception:|   at [A-Z]\w+\.|Unable to translate|Cannot access a closed|'[^']{0,12}' is an invalid|The JSON value could not be converted")]
     private static partial Regex ExceptionText();
 }

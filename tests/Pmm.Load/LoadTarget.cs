@@ -180,6 +180,7 @@ sealed class LoadTarget : IDisposable
                 .Append(r.ContentType is null ? "" : $"Content-Type: {r.ContentType}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"Content-Length: {r.Body!.Length}\r\nConnection: close\r\n\r\n");
             var answer = new MemoryStream();
+            long total = 0;
             var reading = Task.Run(async () =>
             {
                 var buffer = new byte[81920];
@@ -189,6 +190,7 @@ sealed class LoadTarget : IDisposable
                     while ((read = await stream.ReadAsync(buffer, cancel.Token)) > 0)
                     {
                         answer.Write(buffer, 0, (int)Math.Min(read, Math.Max(0, KeptResponseBytes - answer.Length)));
+                        total += read;
                     }
                 }
                 catch (IOException)
@@ -214,8 +216,11 @@ sealed class LoadTarget : IDisposable
                 return new Outcome(0, "dropped: " + (writeFailure ?? "closed without an answer"), clock.Elapsed.TotalMilliseconds, 0, "");
             }
 
-            var body = text.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? text[(end + 4)..] : "";
-            return new Outcome(status, null, clock.Elapsed.TotalMilliseconds, body.Length, body);
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var body = end >= 0 ? text[(end + 4)..] : "";
+
+            // Counted on the wire: with chunked encoding, a few bytes per chunk more than the body itself.
+            return new Outcome(status, null, clock.Elapsed.TotalMilliseconds, end >= 0 ? total - Encoding.UTF8.GetByteCount(text.AsSpan(0, end + 4)) : 0, body);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
