@@ -146,7 +146,9 @@ static partial class FuzzRun
         o.WriteLine($"Answers carrying an exception message: {leaks.Count}");
         foreach (var l in leaks.Take(20))
         {
-            o.WriteLine($"  #{l.Index} {l.Description} -> {l.Outcome.Status}: \"{ExceptionText().Match(l.Outcome.Excerpt).Value}\"");
+            var m = ExceptionText().Match(l.Outcome.Excerpt);
+            var from = Math.Max(0, m.Index - 80);
+            o.WriteLine($"  #{l.Index} {l.Description} -> {l.Outcome.Status}: ...{l.Outcome.Excerpt[from..Math.Min(l.Outcome.Excerpt.Length, m.Index + m.Length + 120)]}...");
         }
 
         var biggest = results.Where(r => r.Outcome.Failure is null).OrderByDescending(r => r.Outcome.ResponseBytes).Take(3).ToList();
