@@ -58,7 +58,7 @@ sealed record LoadOptions(
                 named.TryGetValue("replay", out var replay) ? [.. replay.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Int)] : [],
                 named.TryGetValue("concurrency", out var c) ? Math.Clamp(Int(c), 1, 32) : 4,
                 TimeSpan.FromSeconds(named.TryGetValue("timeout", out var t) ? Int(t) : 120),
-                TimeSpan.FromMinutes(named.TryGetValue("minutes", out var m) ? Int(m) : 60));
+                TimeSpan.FromMinutes(named.TryGetValue("minutes", out var m) ? Int(m) : 120));
         }
         catch (FormatException ex)
         {

@@ -40,7 +40,7 @@ sealed class LoadTarget : IDisposable
     public const int ReportingYear = 2025;
 
     /// <summary>Responses are kept up to this size for the report; longer ones are counted, not kept.</summary>
-    const int KeptResponseBytes = 1 << 20;
+    const int KeptResponseBytes = 4 << 20;
 
     readonly HttpClient http;
 
