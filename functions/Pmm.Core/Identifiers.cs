@@ -5,6 +5,9 @@ namespace Pmm.Core;
 /// <summary>Shapes of the identifiers users type: they end up in blob names and table keys, so they are checked strictly.</summary>
 public static partial class Identifiers
 {
+    /// <summary>The longest code reference data may have (<see cref="IsReferenceCode"/>); readers cut longer codes in files to this.</summary>
+    public const int MaxCodeLength = 64;
+
     /// <summary>A cycle id: 3-40 letters, digits or hyphens, starting with a letter or digit (e.g. <c>2026</c>, <c>pmm-2026</c>).</summary>
     public static bool IsCycleId(string? value) => value is not null && CycleId().IsMatch(value);
 

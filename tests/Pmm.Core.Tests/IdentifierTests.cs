@@ -41,4 +41,12 @@ public class IdentifierTests
     [InlineData("1.234.567\n", '.', false)]
     public void Grouped_TrailingLineFeed_NotGrouped(string text, char group, bool grouped) =>
         Assert.Equal(grouped, NumberReader.Grouped(text, group));
+
+    // A quoted CSV value "1,234<LF>'" loses its apostrophe (a grouping mark) and read as 1234: the line feed was
+    // allowed by '$'. It is not a number.
+    [Theory]
+    [InlineData("1,234\n'", '.')]
+    [InlineData("1.234\n\u2019", ',')]
+    public void TryParse_GroupedThenLineFeed_NotANumber(string text, char mark) =>
+        Assert.False(NumberReader.TryParse(text, mark, out _));
 }
