@@ -131,8 +131,8 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         }
 
         // When the file as a whole could not be read, listing every required item as missing would bury the real problem.
-        var fileRefused = parsed.Findings.Any(f => f.RuleId is RuleIds.FileEmpty or RuleIds.FileUnreadable or RuleIds.HeaderMissingColumn);
-        foreach (var item in catalogue.Items.Where(i => i.Required && !fileRefused && !findings.Full))
+        var fileRefused = parsed.Findings.Any(f => f.RuleId is RuleIds.FileEmpty or RuleIds.FileUnreadable or RuleIds.FileBeyondLimits or RuleIds.HeaderMissingColumn);
+        foreach (var item in catalogue.Items.Where(i => i.Required && !fileRefused))
         {
             var years = item.PreviousYear ? new[] { reportingYear, reportingYear - 1 } : [reportingYear];
             foreach (var year in years)
