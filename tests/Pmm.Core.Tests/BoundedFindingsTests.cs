@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Formats;
 using Pmm.Core.Submissions;
@@ -51,6 +52,19 @@ public class BoundedFindingsTests
         Assert.Equal(ValidationStatus.Rejected, result.Status);
         Assert.Equal(5000 + RequiredItemYears, result.Errors);
         Assert.Equal(0, result.Warnings);
+    }
+
+    // The result of such a file, as stored and returned, stays small: its canonical form holds only what the catalogue
+    // knows (the unknown codes are findings already), each item and year once.
+    [Fact]
+    public void Validate_ThousandsOfUnknownCodes_ResultStaysSmall()
+    {
+        var csv = UnknownCodesCsv(5000) + $"DECL_TOTAL,{TestData.Year},1\nDECL_TOTAL,{TestData.Year},2\n";
+
+        var result = Validator.Validate(Csv(csv), TestData.Year);
+
+        Assert.Equal([new CanonicalValue("DECL_TOTAL", TestData.Year, 1)], result.Canonical!.Values);
+        Assert.True(JsonSerializer.SerializeToUtf8Bytes(result).Length < 100 * 1024);
     }
 
     // A reader's own findings stop at the cap too (here 3,000 lines with a bad year), and the validator adds its own

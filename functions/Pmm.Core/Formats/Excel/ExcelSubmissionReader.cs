@@ -191,13 +191,13 @@ public static class ExcelSubmissionReader
                 $"The workbook has no sheet named '{ExcelTemplate.DataSheet}'.",
                 $"Fill in the template downloaded for this cycle: values go in its sheet '{ExcelTemplate.DataSheet}'; do not rename or delete it.",
                 Pointer: Workbook,
-                Found: string.Join(", ", names),
+                Found: UserText.Excerpt(string.Join(", ", names)),
                 Expected: ExcelTemplate.DataSheet)], 0);
         }
 
         var strings = SharedStrings(package, limits);
         var rows = ReadRows(package, worksheetPart, ExcelTemplate.DataSheet, strings, limits);
-        var findings = new List<Finding>();
+        var findings = new FindingList();
         var header = rows.FirstOrDefault(r => r.Number == 1);
         CheckText(header?.A, "A1", ExcelTemplate.CodeHeader, findings);
         var year = HeaderYear(header?.D, "D1", null, findings);
@@ -231,21 +231,21 @@ public static class ExcelSubmissionReader
         var dataRows = 0;
         foreach (var row in rows)
         {
-            var code = row.A?.Text?.Trim();
+            var code = Code(row.A);
             if (row.Number < 2 || string.IsNullOrEmpty(code))
             {
                 continue;
             }
 
             dataRows++;
-            if (Trimmed(row[ExcelTemplate.DataColumns.Comment]) is { } comment)
+            if (Trimmed(row[ExcelTemplate.DataColumns.Comment]) is { } fullComment && UserText.LongText(fullComment) is var comment)
             {
                 comments.Add(new ItemComment(code, comment, Cell(row[ExcelTemplate.DataColumns.Comment]!.Reference)));
             }
 
             var now = Entry(row[ExcelTemplate.DataColumns.Value], row[ExcelTemplate.DataColumns.Status], code, t, findings);
             var before = Entry(row[ExcelTemplate.DataColumns.PreviousValue], row[ExcelTemplate.DataColumns.PreviousStatus], code, t1, findings);
-            if (row[ExcelTemplate.DataColumns.Reason] is { } reasonCell && Trimmed(reasonCell) is { } reason)
+            if (row[ExcelTemplate.DataColumns.Reason] is { } reasonCell && Trimmed(reasonCell) is { } fullReason && UserText.LongText(fullReason) is var reason)
             {
                 // One reason per row: it explains the year(s) with a status; with no status, the validator says it is not kept.
                 var reasonPointer = Cell(reasonCell.Reference);
@@ -291,7 +291,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>The disclosure choices of the sheet "Disclosure" (none when the sheet is absent): KPI code in A, level in D.</summary>
-    static List<DisclosureChoice> ReadDisclosure(XlsxPackage package, IReadOnlyList<string> strings, List<Finding> findings, ExcelLimits limits)
+    static List<DisclosureChoice> ReadDisclosure(XlsxPackage package, IReadOnlyList<string> strings, FindingList findings, ExcelLimits limits)
     {
         var choices = new List<DisclosureChoice>();
         if (Worksheet(package, ExcelTemplate.DisclosureSheet) is not { } part)
@@ -301,7 +301,7 @@ public static class ExcelSubmissionReader
 
         foreach (var row in ReadRows(package, part, ExcelTemplate.DisclosureSheet, strings, limits))
         {
-            var code = row.A?.Text?.Trim();
+            var code = Code(row.A);
             if (row.Number < 2 || string.IsNullOrEmpty(code) || row[ExcelTemplate.DisclosureColumns.Level] is not { } cell || Trimmed(cell) is not { } level)
             {
                 continue;
@@ -310,11 +310,11 @@ public static class ExcelSubmissionReader
             var pointer = $"{ExcelTemplate.DisclosureSheet}!{cell.Reference}";
             if (cell.Kind != CellKind.Text)
             {
-                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"{pointer} holds '{level}', not a disclosure level.", "Choose the level from the cell's dropdown list.", code, pointer, Found: level));
+                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"{pointer} holds '{UserText.Excerpt(level)}', not a disclosure level.", "Choose the level from the cell's dropdown list.", code, pointer, Found: UserText.Excerpt(level)));
                 continue;
             }
 
-            choices.Add(new DisclosureChoice(code, level, pointer));
+            choices.Add(new DisclosureChoice(code, UserText.Code(level), pointer));
         }
 
         return choices;
@@ -323,11 +323,14 @@ public static class ExcelSubmissionReader
     /// <summary>The text of a cell, trimmed; null when empty.</summary>
     static string? Trimmed(CellContent? cell) => cell?.Text?.Trim() is { Length: > 0 } text ? text : null;
 
+    /// <summary>The item or KPI code of a row (column A), trimmed and cut as every code read is (<see cref="UserText.Code(string)"/>).</summary>
+    static string? Code(CellContent? cell) => cell?.Text?.Trim() is { } text ? UserText.Code(text) : null;
+
     /// <summary>
     /// One year of a row: nothing when its value and status are empty; otherwise an observation with the value
     /// (when it can be read) and the state. Problems become findings.
     /// </summary>
-    static Observation? Entry(CellContent? valueCell, CellContent? statusCell, string code, int year, List<Finding> findings)
+    static Observation? Entry(CellContent? valueCell, CellContent? statusCell, string code, int year, FindingList findings)
     {
         var state = ValueState.Reported;
         string? statePointer = null;
@@ -336,7 +339,7 @@ public static class ExcelSubmissionReader
             statePointer = Cell(statusCell!.Reference);
             if (!ValueStates.TryParse(status, out state))
             {
-                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{status}' in {statePointer} is not a status.", ValueStates.Hint(status) + " Choose from the cell's dropdown list.", code, statePointer, Found: status, Expected: ValueStates.Expected));
+                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{UserText.Excerpt(status)}' in {statePointer} is not a status.", ValueStates.Hint(status) + " Choose from the cell's dropdown list.", code, statePointer, Found: UserText.Excerpt(status), Expected: ValueStates.Expected));
                 return new Observation(code, year, null, statePointer);
             }
         }
@@ -351,7 +354,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>One value cell: nothing when empty, an observation when a number, a finding (and an observation without value) otherwise.</summary>
-    static Observation? Value(CellContent? cell, string code, int year, List<Finding> findings)
+    static Observation? Value(CellContent? cell, string code, int year, FindingList findings)
     {
         if (cell is not { } c || (c.Formula is null && string.IsNullOrWhiteSpace(c.Text)))
         {
@@ -366,25 +369,25 @@ public static class ExcelSubmissionReader
                 return new Observation(code, year, result, pointer);
             }
 
-            var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{c.Text}', which is not a number";
-            return NotANumber($"{pointer} holds a formula (={c.Formula}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
+            var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{UserText.Excerpt(c.Text)}', which is not a number";
+            return NotANumber($"{pointer} holds a formula (={UserText.Excerpt(c.Formula)}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
         }
 
         var text = c.Text!;
         return c.Kind switch
         {
             CellKind.Number when ExcelNumber(text, out var number) => new Observation(code, year, number, pointer),
-            CellKind.Number => NotANumber($"{pointer} holds '{text}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5."),
+            CellKind.Number => NotANumber($"{pointer} holds '{UserText.Excerpt(text)}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5."),
             CellKind.Text when TextNumber(text, out var parsed) => new Observation(code, year, parsed, pointer),
-            CellKind.Text => NotANumber($"'{text.Trim()}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5); if you have no value, leave it empty and choose a status."),
-            CellKind.Error => NotANumber($"{pointer} holds the Excel error {text}, not a number.", "Replace it by the value, or leave the cell empty if you have no value."),
+            CellKind.Text => NotANumber($"'{UserText.Excerpt(text.Trim())}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5); if you have no value, leave it empty and choose a status."),
+            CellKind.Error => NotANumber($"{pointer} holds the Excel error {UserText.Excerpt(text)}, not a number.", "Replace it by the value, or leave the cell empty if you have no value."),
             CellKind.Boolean => NotANumber($"{pointer} holds {(text.Trim() == "1" ? "TRUE" : "FALSE")}, not a number.", "Write the number only, or leave the cell empty if you have no value."),
-            _ => NotANumber($"{pointer} holds a date or another kind of value ('{text}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value."),
+            _ => NotANumber($"{pointer} holds a date or another kind of value ('{UserText.Excerpt(text)}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value."),
         };
 
         Observation NotANumber(string message, string hint)
         {
-            findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: c.Formula is null ? c.Text?.Trim() : $"={c.Formula}", Expected: "a number"));
+            findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: UserText.Excerpt(c.Formula is null ? c.Text?.Trim() : $"={c.Formula}"), Expected: "a number"));
             return new Observation(code, year, null, pointer);
         }
     }
@@ -413,7 +416,7 @@ public static class ExcelSubmissionReader
         return decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    static void CheckText(CellContent? cell, string reference, string expected, List<Finding> findings)
+    static void CheckText(CellContent? cell, string reference, string expected, FindingList findings)
     {
         var found = cell?.Text?.Trim() ?? "";
         if (!string.Equals(found, expected, StringComparison.OrdinalIgnoreCase))
@@ -423,7 +426,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>A header cell holding a four-digit year (as text or number), optionally a given one.</summary>
-    static int? HeaderYear(CellContent? cell, string reference, int? expected, List<Finding> findings)
+    static int? HeaderYear(CellContent? cell, string reference, int? expected, FindingList findings)
     {
         var found = cell?.Text?.Trim() ?? "";
         if (found.Length == 4 && found.All(char.IsAsciiDigit) && int.Parse(found, CultureInfo.InvariantCulture) is var year && (expected is null || year == expected))
@@ -439,10 +442,10 @@ public static class ExcelSubmissionReader
     static Finding HeaderChanged(string reference, string found, string expected) => new(
         RuleIds.HeaderMissingColumn,
         Severity.Error,
-        found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{found}'; it should read '{expected}'.",
+        found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{UserText.Excerpt(found)}'; it should read '{expected}'.",
         $"Do not change the header row of the sheet '{ExcelTemplate.DataSheet}' (item code in A, year T in D, year T-1 in E, their statuses in F and G); copy your values into a fresh template for this cycle.",
         Pointer: Cell(reference),
-        Found: found,
+        Found: UserText.Excerpt(found),
         Expected: expected);
 
     /// <summary>
