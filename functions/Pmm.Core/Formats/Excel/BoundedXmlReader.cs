@@ -59,7 +59,7 @@ sealed class BoundedXmlReader(XmlReader inner, string partName, int maxElements)
         {
             throw new ExcelLimitException(
                 partName,
-                string.Create(CultureInfo.InvariantCulture, $"The part {partName} of the workbook holds more than {maxElements:N0} XML elements (line {LineNumber} is past that), far more than a filled-in template; the file was not read further."),
+                string.Create(CultureInfo.InvariantCulture, $"The part {partName} of the workbook holds more than {maxElements:N0} XML elements, far more than a filled-in template; reading stopped at line {LineNumber}, position {LinePosition}."),
                 "Copy your values into a fresh template downloaded for this cycle, without other content, and save it as 'Excel Workbook (*.xlsx)'.");
         }
 
