@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
-using System.Runtime.InteropServices;
 using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
 using Pmm.Core.Validation;
@@ -33,14 +33,14 @@ public static class JsonSubmissionReader
     public static ParsedSubmission Read(Stream json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        byte[] bytes;
-        using (var copy = new MemoryStream())
+        if (json is MemoryStream memory && memory.TryGetBuffer(out var buffer))
         {
-            json.CopyTo(copy);
-            bytes = copy.ToArray();
+            return Read(buffer.AsMemory((int)memory.Position));
         }
 
-        return Read(bytes);
+        using var copy = new MemoryStream();
+        json.CopyTo(copy);
+        return Read(copy.GetBuffer().AsMemory(0, (int)copy.Length));
     }
 
     static ParsedSubmission Read(ReadOnlyMemory<byte> bytes)
