@@ -172,8 +172,8 @@ public class NumberReaderTests
     /// <summary>The string-based reader before it read spans, verbatim: the reference the span-based one must agree with.</summary>
     static class StringBasedReader
     {
-        static readonly Regex CommaGroups = new(@"^[+-]?\d{1,3}(,\d{3})+$");
-        static readonly Regex PointGroups = new(@"^[+-]?\d{1,3}(\.\d{3})+$");
+        static readonly Regex CommaGroups = new(@"^[+-]?\d{1,3}(,\d{3})+\z");
+        static readonly Regex PointGroups = new(@"^[+-]?\d{1,3}(\.\d{3})+\z");
 
         public static char DetectDecimalMark(IEnumerable<string> values, char separator)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Pmm.Core.Submissions;
 
 namespace Pmm.Core.Catalogue;
 
@@ -189,8 +190,10 @@ public sealed class KpiCatalogue
             var item = items[i];
             if (string.IsNullOrWhiteSpace(item.Code) || !seenItems.Add(item.Code))
             {
-                throw new CatalogueException($"{source}: dataItems[{i}] has an empty or duplicate code '{item.Code}'.");
+                throw new CatalogueException($"{source}: dataItems[{i}] has an empty or duplicate code '{UserText.Excerpt(item.Code)}'.");
             }
+
+            RequireKeySafe(item.Code, $"dataItems[{i}]", source);
 
             if (item.Min is { } min && item.Max is { } max && min > max)
             {
@@ -199,12 +202,15 @@ public sealed class KpiCatalogue
         }
 
         var seenKpis = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var kpi in kpis)
+        for (var k = 0; k < kpis.Count; k++)
         {
+            var kpi = kpis[k];
             if (string.IsNullOrWhiteSpace(kpi.Code) || !seenKpis.Add(kpi.Code))
             {
-                throw new CatalogueException($"{source}: KPI with empty or duplicate code '{kpi.Code}'.");
+                throw new CatalogueException($"{source}: KPI with empty or duplicate code '{UserText.Excerpt(kpi.Code)}'.");
             }
+
+            RequireKeySafe(kpi.Code, $"kpis[{k}]", source);
 
             if (kpi.Provenance is not ("sourced" or "illustrative"))
             {
@@ -275,8 +281,33 @@ public sealed class KpiCatalogue
             }
         }
 
+        // What a cycle needs: without levels no KPI has a disclosure, without items and KPIs nothing can be reported.
+        RequireSection(levels.Count, "disclosureLevels", "the disclosure levels Members choose from, most open first (e.g. [\"public\", \"wco\", \"restricted\"])", source);
+        RequireSection(items.Count, "dataItems", "the data items Members report", source);
+        RequireSection(kpis.Count, "kpis", "the KPIs computed from the data items", source);
         var resolved = kpis.Select(k => Resolve(k, dimensions, outcomes, levels, source)).ToList();
         return new KpiCatalogue(doc.Version, doc.Dimensions ?? [], [.. (doc.Outcomes ?? []).Select(o => outcomes[o.Code])], levels, items, resolved, rules);
+    }
+
+    /// <summary>
+    /// A code that becomes part of table keys, blob names and URLs must be key-safe (<see cref="Identifiers.IsReferenceCode"/>);
+    /// <paramref name="entry"/> names where it is (e.g. <c>kpis[3]</c>).
+    /// </summary>
+    internal static void RequireKeySafe(string code, string entry, string source)
+    {
+        if (!Identifiers.IsReferenceCode(code))
+        {
+            throw new CatalogueException($"{source}: {entry} has code '{UserText.Excerpt(code)}', which is not allowed: a code is 1-64 letters, digits, dots, hyphens or underscores, starting with a letter or digit (codes become storage keys and URL segments, so '/', '#', '?', '\\', '~', spaces and control characters are refused).");
+        }
+    }
+
+    /// <summary>A section a cycle cannot do without must have at least one entry.</summary>
+    internal static void RequireSection(int count, string name, string what, string source)
+    {
+        if (count == 0)
+        {
+            throw new CatalogueException($"{source}: '{name}' is missing or empty; a cycle needs {what}.");
+        }
     }
 
     /// <summary>A JSON <c>null</c> among a list's entries is named, instead of failing later without a message.</summary>
@@ -302,8 +333,10 @@ public sealed class KpiCatalogue
             var dimension = dimensions[i];
             if (string.IsNullOrWhiteSpace(dimension.Code) || string.IsNullOrWhiteSpace(dimension.Name) || !byCode.TryAdd(dimension.Code, dimension))
             {
-                throw new CatalogueException($"{source}: dimensions[{i}] has an empty name or an empty or duplicate code '{dimension.Code}'.");
+                throw new CatalogueException($"{source}: dimensions[{i}] has an empty name or an empty or duplicate code '{UserText.Excerpt(dimension.Code)}'.");
             }
+
+            RequireKeySafe(dimension.Code, $"dimensions[{i}]", source);
         }
 
         return byCode;
@@ -317,8 +350,10 @@ public sealed class KpiCatalogue
             var outcome = outcomes[i];
             if (string.IsNullOrWhiteSpace(outcome.Code) || string.IsNullOrWhiteSpace(outcome.Name) || byCode.ContainsKey(outcome.Code))
             {
-                throw new CatalogueException($"{source}: outcomes[{i}] has an empty name or an empty or duplicate code '{outcome.Code}'.");
+                throw new CatalogueException($"{source}: outcomes[{i}] has an empty name or an empty or duplicate code '{UserText.Excerpt(outcome.Code)}'.");
             }
+
+            RequireKeySafe(outcome.Code, $"outcomes[{i}]", source);
 
             if (outcome.Dimension is null || !dimensions.TryGetValue(outcome.Dimension, out var dimension))
             {
@@ -333,13 +368,16 @@ public sealed class KpiCatalogue
 
     static List<string> LoadDisclosureLevels(List<string> levels, string source)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Members choose levels in any case, so "Public" and "public" would be one level.
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < levels.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(levels[i]) || !seen.Add(levels[i]))
             {
-                throw new CatalogueException($"{source}: disclosureLevels[{i}] is empty or repeats '{levels[i]}'.");
+                throw new CatalogueException($"{source}: disclosureLevels[{i}] is empty or repeats '{UserText.Excerpt(levels[i])}'.");
             }
+
+            RequireKeySafe(levels[i], $"disclosureLevels[{i}]", source);
         }
 
         return levels;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pmm.Core.Submissions;
 
 namespace Pmm.Core.Catalogue;
 
@@ -104,24 +105,53 @@ public sealed class MemberDirectory
         KpiCatalogue.RequireEntries(doc.IncomeGroups, "incomeGroups", source);
         KpiCatalogue.RequireEntries(doc.Members, "members", source);
         var regions = doc.Regions ?? [];
-        var regionCodes = regions.Select(r => r.Code).ToHashSet(StringComparer.Ordinal);
-        var incomeGroups = doc.IncomeGroups ?? [];
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var member in doc.Members ?? [])
+        var regionCodes = new HashSet<string>(StringComparer.Ordinal);
+        var regionsIgnoringCase = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < regions.Count; i++)
         {
-            if (!Identifiers.IsMemberCode(member.Code) || !seen.Add(member.Code))
+            KpiCatalogue.RequireKeySafe(regions[i].Code, $"regions[{i}]", source);
+            if (!regionsIgnoringCase.Add(regions[i].Code))
             {
-                throw new CatalogueException($"{source}: member '{member.Code}' has an invalid or duplicate code (expected ISO 3166-1 alpha-3).");
+                throw new CatalogueException($"{source}: regions[{i}] repeats region '{regions[i].Code}'; list each region once.");
+            }
+
+            regionCodes.Add(regions[i].Code);
+        }
+
+        var incomeGroups = doc.IncomeGroups ?? [];
+        var groupsIgnoringCase = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < incomeGroups.Count; i++)
+        {
+            KpiCatalogue.RequireKeySafe(incomeGroups[i], $"incomeGroups[{i}]", source);
+            if (!groupsIgnoringCase.Add(incomeGroups[i]))
+            {
+                throw new CatalogueException($"{source}: incomeGroups[{i}] repeats income group '{incomeGroups[i]}'; list each income group once.");
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var members = doc.Members ?? [];
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            if (!Identifiers.IsMemberCode(member.Code))
+            {
+                throw new CatalogueException($"{source}: members[{i}] has code '{UserText.Excerpt(member.Code)}'; a Member code is ISO 3166-1 alpha-3 in upper case (e.g. KEN), nothing before or after it.");
+            }
+
+            if (!seen.Add(member.Code))
+            {
+                throw new CatalogueException($"{source}: members[{i}] repeats Member '{member.Code}'; list each Member once.");
             }
 
             if (!regionCodes.Contains(member.Region))
             {
-                throw new CatalogueException($"{source}: member '{member.Code}' names unknown region '{member.Region}'.");
+                throw new CatalogueException($"{source}: member '{member.Code}' names unknown region '{UserText.Excerpt(member.Region)}'.");
             }
 
             if (member.IncomeGroup is not null && !incomeGroups.Contains(member.IncomeGroup, StringComparer.Ordinal))
             {
-                throw new CatalogueException($"{source}: member '{member.Code}' has unknown income group '{member.IncomeGroup}' (expected one of {string.Join(", ", incomeGroups)}, or null when not classified).");
+                throw new CatalogueException($"{source}: member '{member.Code}' has unknown income group '{UserText.Excerpt(member.IncomeGroup)}' (expected one of {string.Join(", ", incomeGroups)}, or null when not classified).");
             }
 
             if (!AdministrationTypes.All.Contains(member.AdministrationType, StringComparer.Ordinal))
@@ -135,7 +165,9 @@ public sealed class MemberDirectory
             throw new CatalogueException($"{source}: 'version' is empty; give the set a version such as '2026.1', or leave the field out.");
         }
 
-        return new MemberDirectory(doc.Version, regions, incomeGroups, doc.Members ?? [], doc.AsOf);
+        // A set without Members opens a cycle nobody can report to, and computes no benchmarks.
+        KpiCatalogue.RequireSection(members.Count, "members", "at least one Member, each with its region", source);
+        return new MemberDirectory(doc.Version, regions, incomeGroups, members, doc.AsOf);
     }
 
     sealed record Document(List<Region>? Regions, List<Member>? Members, List<string>? IncomeGroups = null, string? AsOf = null, string? Version = null);

@@ -46,14 +46,13 @@ public static class CsvSubmissionReader
         }
         catch (DecoderFallbackException ex)
         {
-            var where = ex.Index >= 0 ? $" near character {ex.Index}" : "";
-            var bytes = ex.BytesUnknown is { Length: > 0 } b ? $" (byte 0x{b[0]:X2})" : "";
-            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file is not UTF-8 or UTF-16 text{bytes}{where}.", "In Excel, save as 'CSV UTF-8 (Comma delimited)'; other tools: choose UTF-8 encoding.", Pointer: "file")], 0);
+            return new ParsedSubmission([], [NotText(csv, ex)], 0);
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or ArgumentException or NotSupportedException)
         {
-            // Malformed bytes (e.g. binary junk, or a header line too long to be one) are the uploader's problem to fix, not a crash.
-            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file could not be read as CSV: {ex.Message}", "Save the file as CSV (UTF-8) with a header line 'item,year,value' and check for an unclosed quote.", Pointer: "file")], 0);
+            // Malformed bytes (e.g. binary junk, or a header line too long to be one) are the uploader's problem to fix, not
+            // a crash; the library's message means nothing to them, so it is not shown.
+            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, "The file could not be read as CSV text: its first line is not a header of column names, or it holds bytes that are not text.", "Save the file as CSV (UTF-8) with a header line 'item,year,value' and check for an unclosed quote.", Pointer: "file")], 0);
         }
     }
 
@@ -82,19 +81,25 @@ public static class CsvSubmissionReader
     static (ParsedSubmission Parsed, char? VotedMark) ReadLines(Stream csv, Encoding encoding, string encodingName, char? decimalMark)
     {
         // Findings on the shape of lines come before those on their years, statuses and values, as they always have.
-        var lineFindings = new List<Finding>();
-        var valueFindings = new List<Finding>();
+        var lineFindings = new FindingList();
+        var valueFindings = new FindingList();
         var observations = new List<Observation>();
         var disclosures = new List<DisclosureChoice>();
         var comments = new List<ItemComment>();
-        using var reader = Sep.Reader(o => o with
+        var start = csv.Position;
+        SepReader reader;
+        try
         {
-            HasHeader = true,
-            Unescape = true,
-            Trim = SepTrim.All,
-            DisableColCountCheck = true,
-            ColNameComparer = StringComparer.OrdinalIgnoreCase,
-        }).From(new StreamReader(csv, encoding, detectEncodingFromByteOrderMarks: false, leaveOpen: true));
+            reader = Open(csv, encoding, hasHeader: true);
+        }
+        catch (ArgumentException)
+        {
+            // Sep refuses a header that names a column twice.
+            csv.Position = start;
+            return (new ParsedSubmission([], [RepeatedColumn(csv, encoding)], 0, $"CSV, {encodingName}"), null);
+        }
+
+        using var _ = reader;
         if (reader.Header.IsEmpty)
         {
             lineFindings.Add(EmptyFile());
@@ -114,7 +119,7 @@ public static class CsvSubmissionReader
                     "The first line must name the columns item, year and value (and optionally status, reason, comment, disclosure), separated by commas, semicolons or tabs.",
                     Pointer: "line 1",
                     Line: 1,
-                    Found: string.Join(separator, reader.Header.ColNames),
+                    Found: UserText.Excerpt(string.Join(separator, reader.Header.ColNames)),
                     Expected: string.Join(separator, RequiredColumns)));
             }
         }
@@ -157,27 +162,37 @@ public static class CsvSubmissionReader
             if (row.ColCount > headerCount && !AllEmpty(row, headerCount))
             {
                 // Extra fields are never ignored: "2,500,000.25" unquoted in a comma file would otherwise read as 2.
-                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                if (lineFindings.Omit(RuleIds.RowShape, Severity.Error))
+                {
+                    continue;
+                }
+
+                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} fields; the header has {headerCount}.", $"A value must not contain the separator '{Printable(separator)}': write 2500000.25 without thousands separators, or put the value in quotes.", Pointer: $"line {line}", Line: line, Found: UserText.Excerpt(row.Span)));
                 continue;
             }
 
             if (!Cell(row, disclosureAt).IsEmpty)
             {
-                var level = Text(row, disclosureAt);
-                var item = Text(row, itemAt);
+                var level = UserText.Code(Cell(row, disclosureAt));
+                var item = UserText.Code(Cell(row, itemAt));
                 var others = new List<string>();
                 foreach (var (name, at) in new[] { (YearColumn, yearAt), (ValueColumn, valueAt), (StatusColumn, statusAt), (ReasonColumn, reasonAt), (CommentColumn, commentAt) })
                 {
-                    if (Text(row, at).Length > 0)
+                    if (!Cell(row, at).IsEmpty)
                     {
                         others.Add(name);
                     }
                 }
 
-                if (others.Count > 0 || item.Length == 0)
+                if ((others.Count > 0 || item.Length == 0) && !lineFindings.Omit(RuleIds.DisclosureLineShape, Severity.Error))
                 {
                     var problem = item.Length == 0 ? $"names no KPI in '{ItemColumn}'" : $"must leave {string.Join(", ", others)} empty";
-                    lineFindings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it {problem}.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                    lineFindings.Add(new Finding(RuleIds.DisclosureLineShape, Severity.Error, $"Line {line} chooses a disclosure level, so it {problem}.", $"Put the disclosure choice on a line of its own: the KPI code in '{ItemColumn}', the level in '{DisclosureColumn}', e.g. TF-01{separator}{separator}{separator}...{separator}public.", Pointer: $"line {line}", Line: line, Found: UserText.Excerpt(row.Span)));
+                    continue;
+                }
+
+                if (others.Count > 0 || item.Length == 0)
+                {
                     continue;
                 }
 
@@ -187,7 +202,12 @@ public static class CsvSubmissionReader
 
             if (row.ColCount < needed)
             {
-                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", $"Each line needs an item code, a year and a value, separated by '{Printable(separator)}' like the header.", Pointer: $"line {line}", Line: line, Found: row.Span.ToString()));
+                if (lineFindings.Omit(RuleIds.RowShape, Severity.Error))
+                {
+                    continue;
+                }
+
+                lineFindings.Add(new Finding(RuleIds.RowShape, Severity.Error, $"Line {line} has {row.ColCount} field(s); {needed} are needed.", $"Each line needs an item code, a year and a value, separated by '{Printable(separator)}' like the header.", Pointer: $"line {line}", Line: line, Found: UserText.Excerpt(row.Span)));
                 continue;
             }
 
@@ -202,7 +222,7 @@ public static class CsvSubmissionReader
             votes.Add(valueText);
             if (!comment.IsEmpty)
             {
-                comments.Add(new ItemComment(itemCode, comment.ToString(), At(line, commentAt), line));
+                comments.Add(new ItemComment(itemCode, UserText.LongText(comment), At(line, commentAt), line));
                 if (valueText.IsEmpty && status.IsEmpty && reasonText.IsEmpty && yearText.IsEmpty)
                 {
                     // A comment on the item as a whole.
@@ -212,21 +232,30 @@ public static class CsvSubmissionReader
 
             if (!int.TryParse(yearText, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
             {
-                var found = yearText.ToString();
+                if (valueFindings.Omit(RuleIds.WrongYear, Severity.Error))
+                {
+                    continue;
+                }
+
+                var found = UserText.Excerpt(yearText);
                 valueFindings.Add(new Finding(RuleIds.WrongYear, Severity.Error, $"'{found}' is not a year.", "Write the reporting year as four digits, e.g. 2025.", itemCode, At(line, yearAt), line, yearAt + 1, found, "a four-digit year"));
                 continue;
             }
 
             if (!ValueStates.TryParse(status, out var state))
             {
-                var found = status.ToString();
-                valueFindings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{found}' is not a status.", ValueStates.Hint(found), itemCode, At(line, statusAt), line, statusAt + 1, found, ValueStates.Expected));
+                if (!valueFindings.Omit(RuleIds.UnknownState, Severity.Error))
+                {
+                    var found = UserText.Excerpt(status);
+                    valueFindings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{found}' is not a status.", ValueStates.Hint(found), itemCode, At(line, statusAt), line, statusAt + 1, found, ValueStates.Expected));
+                }
+
                 observations.Add(new Observation(itemCode, year, null, line, itemAt + 1, yearAt + 1, valueColumn: 0));
                 continue;
             }
 
             var statePointer = state == ValueState.Reported && !reasonText.IsEmpty ? At(line, reasonAt) : state == ValueState.Reported ? null : At(line, statusAt);
-            var reason = reasonText.IsEmpty ? null : reasonText.ToString();
+            var reason = reasonText.IsEmpty ? null : UserText.LongText(reasonText);
             if (valueText.IsEmpty)
             {
                 if (state != ValueState.Reported || reason is not null)
@@ -240,8 +269,12 @@ public static class CsvSubmissionReader
 
             if (!NumberReader.TryParse(valueText, mark, out var value))
             {
-                var found = valueText.ToString();
-                valueFindings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{found}' is not a number.", $"This file uses '{mark}' as its decimal mark; write e.g. 1234{mark}5 (thousands may be grouped with '{(mark == '.' ? ',' : '.')}' or spaces).", itemCode, At(line, valueAt), line, valueAt + 1, found, "a number"));
+                if (!valueFindings.Omit(RuleIds.NotANumber, Severity.Error))
+                {
+                    var found = UserText.Excerpt(valueText);
+                    valueFindings.Add(new Finding(RuleIds.NotANumber, Severity.Error, $"'{found}' is not a number.", $"This file uses '{mark}' as its decimal mark; write e.g. 1234{mark}5 (thousands may be grouped with '{(mark == '.' ? ',' : '.')}' or spaces).", itemCode, At(line, valueAt), line, valueAt + 1, found, "a number"));
+                }
+
                 observations.Add(new Observation(itemCode, year, null, line, itemAt + 1, yearAt + 1, valueAt + 1) { State = state, Reason = reason, StatePointer = statePointer });
                 continue;
             }
@@ -262,7 +295,7 @@ public static class CsvSubmissionReader
         }
 
         var findings = lineFindings;
-        findings.AddRange(valueFindings);
+        findings.AddAll(valueFindings);
         if (observations.Count == 0 && disclosures.Count == 0 && comments.Count == 0 && findings.Count == 0)
         {
             findings.Add(EmptyFile());
@@ -382,13 +415,65 @@ public static class CsvSubmissionReader
                 Pointer: At(line, column - 1),
                 Line: line,
                 Column: column,
-                Found: (lineLength < 0 ? text[lineStart..] : text.Slice(lineStart, lineLength)).ToString());
+                Found: UserText.Excerpt(lineLength < 0 ? text[lineStart..] : text.Slice(lineStart, lineLength)));
         }
     }
 
-    static int Optional(SepReader reader, string column) => reader.Header.TryIndexOf(column, out var index) ? index : -1;
+    /// <summary>
+    /// The finding for bytes that are not text in the file's encoding: in a UTF-8 file, pointed at the first bad byte by
+    /// line and character (the decoder only knows where it was in its buffer).
+    /// </summary>
+    static Finding NotText(Stream csv, DecoderFallbackException ex)
+    {
+        const string Hint = "In Excel, save as 'CSV UTF-8 (Comma delimited)'; other tools: choose UTF-8 encoding.";
+        var (_, name) = SniffEncoding(csv);
+        if (name.StartsWith("UTF-8", StringComparison.Ordinal) && InvalidUtf8.Find(csv, csv.Position) is { } bad)
+        {
+            var at = $"line {bad.Line}, character {bad.Character}";
+            return new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file is not UTF-8 text: {at} holds the byte 0x{bad.Value:X2}, which UTF-8 does not allow there; the file was probably saved in another encoding (e.g. Windows-1252).", Hint, Pointer: at, Line: bad.Line, Column: bad.Character, Found: $"byte 0x{bad.Value:X2}", Expected: "UTF-8 text");
+        }
 
-    static string Text(SepReader.Row row, int column) => column >= 0 && column < row.ColCount ? row[column].ToString() : "";
+        var bytes = ex.BytesUnknown is { Length: > 0 } b ? $" (byte 0x{b[0]:X2})" : "";
+        return new Finding(RuleIds.FileUnreadable, Severity.Error, $"The file is not {name} text{bytes}.", Hint, Pointer: "file");
+    }
+
+    static SepReader Open(Stream csv, Encoding encoding, bool hasHeader) => Sep.Reader(o => o with
+    {
+        HasHeader = hasHeader,
+        Unescape = true,
+        Trim = SepTrim.All,
+        DisableColCountCheck = true,
+        ColNameComparer = StringComparer.OrdinalIgnoreCase,
+    }).From(new StreamReader(csv, encoding, detectEncodingFromByteOrderMarks: false, leaveOpen: true));
+
+    /// <summary>The finding for a header that names a column twice (in any case), read again as a plain row.</summary>
+    static Finding RepeatedColumn(Stream csv, Encoding encoding)
+    {
+        using var reader = Open(csv, encoding, hasHeader: false);
+        var names = new List<string>();
+        if (reader.MoveNext())
+        {
+            for (var c = 0; c < reader.Current.ColCount; c++)
+            {
+                names.Add(reader.Current[c].ToString());
+            }
+        }
+
+        var repeated = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        var name = UserText.Excerpt(repeated?.Key ?? "");
+        var columns = string.Join(" and ", names.Select((n, i) => (Name: n, Column: i + 1)).Where(n => string.Equals(n.Name, repeated?.Key, StringComparison.OrdinalIgnoreCase)).Select(n => n.Column));
+        return new Finding(
+            RuleIds.HeaderMissingColumn,
+            Severity.Error,
+            $"The header names the column '{name}' {repeated?.Count() ?? 2} times (columns {columns}); each column must be named once.",
+            "Remove or rename the extra column, so that the header reads e.g. 'item,year,value' (and optionally status, reason, comment, disclosure).",
+            Pointer: "line 1",
+            Line: 1,
+            Found: UserText.Excerpt(string.Join(",", names)),
+            Expected: "each column named once");
+    }
+
+    static int Optional(SepReader reader, string column) => reader.Header.TryIndexOf(column, out var index) ? index : -1;
 
     static ReadOnlySpan<char> Cell(SepReader.Row row, int column) => column >= 0 && column < row.ColCount ? row[column].Span : [];
 
@@ -442,7 +527,7 @@ public static class CsvSubmissionReader
                 return shared;
             }
 
-            var text = code.ToString();
+            var text = UserText.Code(code);
             if (codes.Count < MaxShared)
             {
                 codes.Add(text, text);

@@ -237,11 +237,11 @@ public static partial class NumberReader
     }
 
     /// <summary>Whether the text is a whole number in thousands groups separated by <paramref name="group"/>, like 1,234,567.</summary>
-    static bool Grouped(ReadOnlySpan<char> text, char group)
+    internal static bool Grouped(ReadOnlySpan<char> text, char group)
     {
         // Most values cannot match, and this is cheaper than the regex to tell: a match ends with the group mark and
-        // three digits (or, as the regex's $ allows, with those and a line feed).
-        if (text.Length < 5 || text[^4] != group && text[^1] != '\n')
+        // three digits.
+        if (text.Length < 5 || text[^4] != group)
         {
             return false;
         }
@@ -249,9 +249,9 @@ public static partial class NumberReader
         return group == ',' ? CommaGroups().IsMatch(text) : PointGroups().IsMatch(text);
     }
 
-    [GeneratedRegex(@"^[+-]?\d{1,3}(,\d{3})+$")]
+    [GeneratedRegex(@"^[+-]?\d{1,3}(,\d{3})+\z")]
     private static partial Regex CommaGroups();
 
-    [GeneratedRegex(@"^[+-]?\d{1,3}(\.\d{3})+$")]
+    [GeneratedRegex(@"^[+-]?\d{1,3}(\.\d{3})+\z")]
     private static partial Regex PointGroups();
 }

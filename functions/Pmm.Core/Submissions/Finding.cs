@@ -31,6 +31,8 @@ public static class RuleIds
 {
     public const string FileEmpty = "PMM-FILE-001";
     public const string FileUnreadable = "PMM-FILE-002";
+    public const string FileBeyondLimits = "PMM-FILE-003";
+    public const string TooManyFindings = "PMM-FILE-004";
     public const string HeaderMissingColumn = "PMM-CSV-001";
     public const string RowShape = "PMM-CSV-002";
     public const string DisclosureLineShape = "PMM-CSV-003";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Formats;
 using Pmm.Core.Kpis;
@@ -29,6 +30,20 @@ public sealed record ValidationResult(
 
     /// <summary>The accepted data item values of year T (empty when rejected), kept for other Members' plausibility checks.</summary>
     public IReadOnlyDictionary<string, decimal> ItemValues { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>Errors left out of <see cref="Findings"/> (past <see cref="FindingList.MaxListed"/>), counted in its last, summary finding.</summary>
+    public int OmittedErrors { get; init; }
+
+    /// <summary>Warnings left out of <see cref="Findings"/>, counted in its summary finding.</summary>
+    public int OmittedWarnings { get; init; }
+
+    /// <summary>Every error found, listed or not (the summary finding is not one).</summary>
+    [JsonIgnore]
+    public int Errors => Findings.Count(f => f.Severity == Severity.Error && f.RuleId != RuleIds.TooManyFindings) + OmittedErrors;
+
+    /// <summary>Every warning found, listed or not (the summary finding is not one).</summary>
+    [JsonIgnore]
+    public int Warnings => Findings.Count(f => f.Severity == Severity.Warning && f.RuleId != RuleIds.TooManyFindings) + OmittedWarnings;
 }
 
 /// <summary>
@@ -46,7 +61,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     public ValidationResult Validate(ParsedSubmission parsed, int reportingYear, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peers = null, IReadOnlyList<IReadOnlyDictionary<string, decimal>>? peerItems = null)
     {
         ArgumentNullException.ThrowIfNull(parsed);
-        var findings = new List<Finding>(parsed.Findings);
+        var findings = new FindingList(parsed.Findings);
         var unknownCodes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var accepted = new Dictionary<(string Item, int Year), decimal>();
         // Observations, not their pointers: a CSV observation's pointer is text only once read, which only a finding needs.
@@ -56,9 +71,15 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         {
             if (!catalogue.ItemsByCode.TryGetValue(o.ItemCode, out var item))
             {
-                var suggestion = Closest(o.ItemCode, catalogue.Items.Select(i => i.Code));
                 unknownCodes.Add(o.ItemCode);
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{o.ItemCode}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; GET /api/cycles/{cycleId}/catalogue lists them.", o.ItemCode, o.ItemPointer ?? o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
+                if (findings.Omit(RuleIds.UnknownItem, Severity.Error))
+                {
+                    // Past the cap: counted, without the cost of a suggestion.
+                    continue;
+                }
+
+                var suggestion = Closest(o.ItemCode, catalogue.Items.Select(i => i.Code));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"'{UserText.Excerpt(o.ItemCode)}' is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Use the item codes of the cycle's template; GET /api/cycles/{cycleId}/catalogue lists them.", o.ItemCode, o.ItemPointer ?? o.Pointer, o.Line, Found: o.ItemCode, Expected: suggestion));
                 continue;
             }
 
@@ -110,7 +131,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         }
 
         // When the file as a whole could not be read, listing every required item as missing would bury the real problem.
-        var fileRefused = parsed.Findings.Any(f => f.RuleId is RuleIds.FileEmpty or RuleIds.FileUnreadable or RuleIds.HeaderMissingColumn);
+        var fileRefused = parsed.Findings.Any(f => f.RuleId is RuleIds.FileEmpty or RuleIds.FileUnreadable or RuleIds.FileBeyondLimits or RuleIds.HeaderMissingColumn);
         foreach (var item in catalogue.Items.Where(i => i.Required && !fileRefused))
         {
             var years = item.PreviousYear ? new[] { reportingYear, reportingYear - 1 } : [reportingYear];
@@ -125,30 +146,36 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
 
         CheckComments(parsed.Comments, unknownCodes, findings);
         CheckDisclosures(parsed.Disclosures, findings);
-        findings.AddRange(CheckRules(accepted, acceptedFrom, reportingYear));
-        var rejected = findings.Any(f => f.Severity == Severity.Error);
+        findings.AddAll(CheckRules(accepted, acceptedFrom, reportingYear));
+        var rejected = findings.HasErrors;
         var overflowed = new List<string>();
         var kpis = rejected
             ? new Dictionary<string, decimal>()
             : KpiCalculator.Compute(catalogue, accepted, reportingYear, overflowed);
-        findings.AddRange(overflowed.Select(code => new Finding(RuleIds.KpiNotComputable, Severity.Warning, $"KPI {code} cannot be computed: its data items are too large to combine.", "Check the units of the items this KPI uses (e.g. amounts in USD, not in thousandths of a cent).", code, "file")));
+        findings.AddAll(overflowed.Select(code => new Finding(RuleIds.KpiNotComputable, Severity.Warning, $"KPI {code} cannot be computed: its data items are too large to combine.", "Check the units of the items this KPI uses (e.g. amounts in USD, not in thousandths of a cent).", code, "file")));
         if (!rejected && peers is { Count: > 0 })
         {
-            findings.AddRange(PeerComparison.Check(catalogue, kpis, peers));
+            findings.AddAll(PeerComparison.Check(catalogue, kpis, peers));
         }
 
         if (!rejected && peerItems is { Count: > 0 })
         {
             var own = accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => (a.Value, acceptedFrom[a.Key].ValuePointer ?? acceptedFrom[a.Key].Pointer, acceptedFrom[a.Key].Line), StringComparer.Ordinal);
-            findings.AddRange(PeerComparison.CheckItems(catalogue, own, peerItems));
+            findings.AddAll(PeerComparison.CheckItems(catalogue, own, peerItems));
         }
 
         var status = rejected ? ValidationStatus.Rejected
-            : findings.Count > 0 ? ValidationStatus.AcceptedWithWarnings
+            : findings.Total > 0 ? ValidationStatus.AcceptedWithWarnings
             : ValidationStatus.Accepted;
         var canonical = fileRefused ? null : CanonicalSubmission.From(parsed, catalogue);
         var items = rejected ? new Dictionary<string, decimal>() : accepted.Where(a => a.Key.Year == reportingYear).ToDictionary(a => a.Key.Item, a => a.Value, StringComparer.Ordinal);
-        return new ValidationResult(status, findings, kpis, parsed.Observations.Count, parsed.Format) { Canonical = canonical, ItemValues = items };
+        return new ValidationResult(status, [.. findings], kpis, parsed.Observations.Count, parsed.Format)
+        {
+            Canonical = canonical,
+            ItemValues = items,
+            OmittedErrors = findings.OmittedErrors,
+            OmittedWarnings = findings.OmittedWarnings,
+        };
     }
 
     /// <summary>
@@ -156,7 +183,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
     /// it or without a reason, "not available" for a required item, a reason next to a value. False when the
     /// observation has no value to check further.
     /// </summary>
-    static bool CheckState(Observation o, DataItem item, List<Finding> findings)
+    static bool CheckState(Observation o, DataItem item, FindingList findings)
     {
         if (o.State == ValueState.Reported && o.Reason is null)
         {
@@ -169,7 +196,7 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         switch (o.State)
         {
             case ValueState.Reported when o.Reason is not null:
-                findings.Add(new Finding(RuleIds.ReasonWithValue, Severity.Warning, o.Value is null ? $"{item.Code} for {o.Year} has a reason but neither a value nor a status; the line is ignored." : $"{item.Code} for {o.Year} has a value and a reason; the reason is not kept.", o.Value is null ? $"If {item.Code} does not apply to your administration, set the status to '{ValueStates.NotApplicable}'; if you cannot give the figure, '{ValueStates.NotAvailable}'." : "A reason explains a status of 'not applicable' or 'not available'; put other remarks in the comment.", item.Code, at, o.Line, Found: o.Reason));
+                findings.Add(new Finding(RuleIds.ReasonWithValue, Severity.Warning, o.Value is null ? $"{item.Code} for {o.Year} has a reason but neither a value nor a status; the line is ignored." : $"{item.Code} for {o.Year} has a value and a reason; the reason is not kept.", o.Value is null ? $"If {item.Code} does not apply to your administration, set the status to '{ValueStates.NotApplicable}'; if you cannot give the figure, '{ValueStates.NotAvailable}'." : "A reason explains a status of 'not applicable' or 'not available'; put other remarks in the comment.", item.Code, at, o.Line, Found: UserText.Excerpt(o.Reason)));
                 return o.Value is not null;
             case var _ when o.Value is { } value:
                 findings.Add(new Finding(RuleIds.ValueAndState, Severity.Error, $"{item.Code} for {o.Year} has both a value ({value.ToString(CultureInfo.InvariantCulture)}) and the status '{word}'.", $"Give either the value (and leave the status empty) or the status '{word}' (and leave the value empty).", item.Code, at, o.Line, Found: $"{value.ToString(CultureInfo.InvariantCulture)}, {word}", Expected: "a value or a status, not both"));
@@ -188,29 +215,30 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         }
     }
 
-    static void CheckLength(string? text, string what, string? code, string pointer, int? line, List<Finding> findings)
+    static void CheckLength(string? text, string what, string? code, string pointer, int? line, FindingList findings)
     {
         if (text is { Length: > MaxTextLength })
         {
-            findings.Add(new Finding(RuleIds.TextTooLong, Severity.Error, $"The {what} for {code} is {text.Length} characters long; at most {MaxTextLength} are kept.", $"Shorten the {what}; attach longer explanations to your exchange with the WCO Secretariat.", code, pointer, line, Found: $"{text.Length} characters", Expected: $"at most {MaxTextLength} characters"));
+            // Readers keep at most MaxTextLength + 1 characters: enough to tell that the text is too long.
+            findings.Add(new Finding(RuleIds.TextTooLong, Severity.Error, $"The {what} for {UserText.Excerpt(code)} is longer than {MaxTextLength} characters; at most {MaxTextLength} are kept.", $"Shorten the {what}; attach longer explanations to your exchange with the WCO Secretariat.", code, pointer, line, Found: $"more than {MaxTextLength} characters", Expected: $"at most {MaxTextLength} characters"));
         }
     }
 
-    void CheckComments(IReadOnlyList<ItemComment> comments, HashSet<string> unknownCodes, List<Finding> findings)
+    void CheckComments(IReadOnlyList<ItemComment> comments, HashSet<string> unknownCodes, FindingList findings)
     {
         foreach (var c in comments)
         {
             CheckLength(c.Text, "comment", c.ItemCode, c.Pointer, c.Line, findings);
-            if (!catalogue.ItemsByCode.ContainsKey(c.ItemCode) && unknownCodes.Add(c.ItemCode))
+            if (!catalogue.ItemsByCode.ContainsKey(c.ItemCode) && unknownCodes.Add(c.ItemCode) && !findings.Omit(RuleIds.UnknownItem, Severity.Error))
             {
                 var suggestion = Closest(c.ItemCode, catalogue.Items.Select(i => i.Code));
-                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"The comment is on '{c.ItemCode}', which is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Comment on one of the cycle's item codes (GET /api/cycles/{cycleId}/catalogue lists them).", c.ItemCode, c.Pointer, c.Line, Found: c.ItemCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownItem, Severity.Error, $"The comment is on '{UserText.Excerpt(c.ItemCode)}', which is not a data item of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Comment on one of the cycle's item codes (GET /api/cycles/{cycleId}/catalogue lists them).", c.ItemCode, c.Pointer, c.Line, Found: c.ItemCode, Expected: suggestion));
             }
         }
     }
 
     /// <summary>Each disclosure choice names a KPI of the catalogue, once, with one of the catalogue's levels.</summary>
-    void CheckDisclosures(IReadOnlyList<DisclosureChoice> choices, List<Finding> findings)
+    void CheckDisclosures(IReadOnlyList<DisclosureChoice> choices, FindingList findings)
     {
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var levels = string.Join(", ", catalogue.DisclosureLevels);
@@ -218,14 +246,19 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         {
             if (!catalogue.KpisByCode.TryGetValue(choice.KpiCode.Trim(), out var kpi))
             {
+                if (findings.Omit(RuleIds.UnknownKpi, Severity.Error))
+                {
+                    continue;
+                }
+
                 var suggestion = Closest(choice.KpiCode, catalogue.Kpis.Select(k => k.Code));
-                findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{choice.KpiCode}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/cycles/{cycleId}/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));
+                findings.Add(new Finding(RuleIds.UnknownKpi, Severity.Error, $"'{UserText.Excerpt(choice.KpiCode)}' is not a KPI of catalogue {catalogue.Version}." + (suggestion is null ? "" : $" Did you mean '{suggestion}'?"), "Disclosure levels are chosen per KPI; use the KPI codes listed by GET /api/cycles/{cycleId}/catalogue (e.g. TF-01).", choice.KpiCode, choice.Pointer, choice.Line, Found: choice.KpiCode, Expected: suggestion));
                 continue;
             }
 
             if (CanonicalSubmission.DisclosureLevel(catalogue, choice.Level) is null)
             {
-                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"'{choice.Level}' is not a disclosure level; {kpi.Code} can be disclosed as {levels}.", $"Choose one of {levels} (most open first), or leave it out to keep the default '{kpi.Disclosure}'.", kpi.Code, choice.Pointer, choice.Line, Found: choice.Level, Expected: levels));
+                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"'{UserText.Excerpt(choice.Level)}' is not a disclosure level; {kpi.Code} can be disclosed as {levels}.", $"Choose one of {levels} (most open first), or leave it out to keep the default '{kpi.Disclosure}'.", kpi.Code, choice.Pointer, choice.Line, Found: UserText.Excerpt(choice.Level), Expected: levels));
                 continue;
             }
 
@@ -236,17 +269,38 @@ public sealed class SubmissionValidator(KpiCatalogue catalogue)
         }
     }
 
-    /// <summary>The code nearest to a mistyped one (edit distance at most a third of its length, minimum 2), if any.</summary>
+    /// <summary>
+    /// The code nearest to a mistyped one (edit distance at most a third of its length, minimum 2), if any. Only codes
+    /// whose length differs by no more than that are compared (the distance is at least the difference), and a code
+    /// longer than any code can be (<see cref="Identifiers.MaxCodeLength"/>) is compared with none: a 9 MB item code
+    /// once cost 42 s of CPU here.
+    /// </summary>
     static string? Closest(string code, IEnumerable<string> candidates)
     {
+        if (code.Length > Identifiers.MaxCodeLength)
+        {
+            return null;
+        }
+
         var upper = code.ToUpperInvariant();
         var limit = Math.Max(2, upper.Length / 3);
-        return candidates
-            .Select(c => (Code: c, Distance: EditDistance(upper, c.ToUpperInvariant())))
-            .Where(c => c.Distance <= limit)
-            .OrderBy(c => c.Distance)
-            .Select(c => c.Code)
-            .FirstOrDefault();
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            if (Math.Abs(candidate.Length - upper.Length) > limit)
+            {
+                continue;
+            }
+
+            var distance = EditDistance(upper, candidate.ToUpperInvariant());
+            if (distance <= limit && distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        return best;
     }
 
     static int EditDistance(string a, string b)

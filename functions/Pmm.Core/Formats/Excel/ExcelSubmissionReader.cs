@@ -9,10 +9,21 @@ using Pmm.Core.Validation;
 namespace Pmm.Core.Formats.Excel;
 
 /// <summary>
-/// Bounds on what an uploaded workbook may expand to. An .xlsx is a zip: these are checked on the zip's
-/// directory before anything is decompressed, so a zip bomb is refused without being expanded.
+/// Bounds on what an uploaded workbook may expand to and hold. An .xlsx is a zip: <see cref="MaxUncompressedBytes"/> and
+/// <see cref="MaxEntries"/> are checked on the zip's directory before anything is decompressed, so a zip bomb is refused
+/// without being expanded. The others are counted while the parts are streamed, and reading stops at the first item
+/// past one of them (an 89 KB file declaring 6.3 million empty rows passed the zip checks and took 5.6 s and 900 MB):
+/// rows of a sheet, cells of a sheet, shared strings, XML elements of any part, and characters of one string
+/// (Excel's own limit for a cell). The template uses a few hundred of each.
 /// </summary>
-public sealed record ExcelLimits(long MaxUncompressedBytes = 50 * 1024 * 1024, int MaxEntries = 1000);
+public sealed record ExcelLimits(
+    long MaxUncompressedBytes = 50 * 1024 * 1024,
+    int MaxEntries = 1000,
+    int MaxRowsPerSheet = 10_000,
+    int MaxCellsPerSheet = 100_000,
+    int MaxSharedStrings = 50_000,
+    int MaxElementsPerPart = 500_000,
+    int MaxStringLength = 32_767);
 
 /// <summary>
 /// Reads a filled-in <see cref="ExcelTemplate"/>: sheet "Data", header row 1 (A1 "Item code", D1 year T, E1 year T-1,
@@ -48,11 +59,19 @@ public static class ExcelSubmissionReader
         try
         {
             using var package = XlsxPackage.Open(stream, limits);
-            return package is null ? new ParsedSubmission([], [NotXlsx()], 0) : ReadWorkbook(package);
+            return package is null ? new ParsedSubmission([], [NotXlsx()], 0) : ReadWorkbook(package, limits);
+        }
+        catch (ExcelLimitException ex)
+        {
+            return new ParsedSubmission([], [new Finding(RuleIds.FileBeyondLimits, Severity.Error, ex.Message, ex.Hint, Pointer: ex.Pointer)], 0);
+        }
+        catch (DamagedWorkbookException ex)
+        {
+            return new ParsedSubmission([], [new Finding(RuleIds.FileUnreadable, Severity.Error, ex.Message, SaveAsXlsx, Pointer: ex.Pointer)], 0);
         }
         catch (Exception ex) when (IsBadInput(ex))
         {
-            return new ParsedSubmission([], [Unreadable($"The file could not be read as an Excel workbook: {ex.Message}", SaveAsXlsx)], 0);
+            return new ParsedSubmission([], [Damaged(ex)], 0);
         }
     }
 
@@ -74,7 +93,7 @@ public static class ExcelSubmissionReader
         try
         {
             using var package = XlsxPackage.Open(stream, limits);
-            return package is null ? null : TemplateInfo(package, SharedStrings(package));
+            return package is null ? null : TemplateInfo(package, SharedStrings(package, limits), limits);
         }
         catch (Exception ex) when (IsBadInput(ex))
         {
@@ -161,7 +180,7 @@ public static class ExcelSubmissionReader
         }
     }
 
-    static ParsedSubmission ReadWorkbook(XlsxPackage package)
+    static ParsedSubmission ReadWorkbook(XlsxPackage package, ExcelLimits limits)
     {
         if (Worksheet(package, ExcelTemplate.DataSheet) is not { } worksheetPart)
         {
@@ -172,19 +191,19 @@ public static class ExcelSubmissionReader
                 $"The workbook has no sheet named '{ExcelTemplate.DataSheet}'.",
                 $"Fill in the template downloaded for this cycle: values go in its sheet '{ExcelTemplate.DataSheet}'; do not rename or delete it.",
                 Pointer: Workbook,
-                Found: string.Join(", ", names),
+                Found: UserText.Excerpt(string.Join(", ", names)),
                 Expected: ExcelTemplate.DataSheet)], 0);
         }
 
-        var strings = SharedStrings(package);
-        var rows = ReadRows(package, worksheetPart, ExcelTemplate.DataSheet, strings);
-        var findings = new List<Finding>();
+        var strings = SharedStrings(package, limits);
+        var rows = ReadRows(package, worksheetPart, ExcelTemplate.DataSheet, strings, limits);
+        var findings = new FindingList();
         var header = rows.FirstOrDefault(r => r.Number == 1);
         CheckText(header?.A, "A1", ExcelTemplate.CodeHeader, findings);
         var year = HeaderYear(header?.D, "D1", null, findings);
         var previousYear = HeaderYear(header?.E, "E1", year - 1, findings);
 
-        if (findings.Count == 0 && TemplateInfo(package, strings) is { } info && info.ReportingYear != year)
+        if (findings.Count == 0 && TemplateInfo(package, strings, limits) is { } info && info.ReportingYear != year)
         {
             findings.Add(new Finding(
                 RuleIds.WrongYear,
@@ -212,21 +231,21 @@ public static class ExcelSubmissionReader
         var dataRows = 0;
         foreach (var row in rows)
         {
-            var code = row.A?.Text?.Trim();
+            var code = Code(row.A);
             if (row.Number < 2 || string.IsNullOrEmpty(code))
             {
                 continue;
             }
 
             dataRows++;
-            if (Trimmed(row[ExcelTemplate.DataColumns.Comment]) is { } comment)
+            if (Trimmed(row[ExcelTemplate.DataColumns.Comment]) is { } fullComment && UserText.LongText(fullComment) is var comment)
             {
                 comments.Add(new ItemComment(code, comment, Cell(row[ExcelTemplate.DataColumns.Comment]!.Reference)));
             }
 
             var now = Entry(row[ExcelTemplate.DataColumns.Value], row[ExcelTemplate.DataColumns.Status], code, t, findings);
             var before = Entry(row[ExcelTemplate.DataColumns.PreviousValue], row[ExcelTemplate.DataColumns.PreviousStatus], code, t1, findings);
-            if (row[ExcelTemplate.DataColumns.Reason] is { } reasonCell && Trimmed(reasonCell) is { } reason)
+            if (row[ExcelTemplate.DataColumns.Reason] is { } reasonCell && Trimmed(reasonCell) is { } fullReason && UserText.LongText(fullReason) is var reason)
             {
                 // One reason per row: it explains the year(s) with a status; with no status, the validator says it is not kept.
                 var reasonPointer = Cell(reasonCell.Reference);
@@ -253,7 +272,7 @@ public static class ExcelSubmissionReader
             }
         }
 
-        var disclosures = ReadDisclosure(package, strings, findings);
+        var disclosures = ReadDisclosure(package, strings, findings, limits);
         if (observations.Count == 0 && findings.Count == 0)
         {
             findings.Add(new Finding(
@@ -272,7 +291,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>The disclosure choices of the sheet "Disclosure" (none when the sheet is absent): KPI code in A, level in D.</summary>
-    static List<DisclosureChoice> ReadDisclosure(XlsxPackage package, IReadOnlyList<string> strings, List<Finding> findings)
+    static List<DisclosureChoice> ReadDisclosure(XlsxPackage package, IReadOnlyList<string> strings, FindingList findings, ExcelLimits limits)
     {
         var choices = new List<DisclosureChoice>();
         if (Worksheet(package, ExcelTemplate.DisclosureSheet) is not { } part)
@@ -280,9 +299,9 @@ public static class ExcelSubmissionReader
             return choices;
         }
 
-        foreach (var row in ReadRows(package, part, ExcelTemplate.DisclosureSheet, strings))
+        foreach (var row in ReadRows(package, part, ExcelTemplate.DisclosureSheet, strings, limits))
         {
-            var code = row.A?.Text?.Trim();
+            var code = Code(row.A);
             if (row.Number < 2 || string.IsNullOrEmpty(code) || row[ExcelTemplate.DisclosureColumns.Level] is not { } cell || Trimmed(cell) is not { } level)
             {
                 continue;
@@ -291,11 +310,11 @@ public static class ExcelSubmissionReader
             var pointer = $"{ExcelTemplate.DisclosureSheet}!{cell.Reference}";
             if (cell.Kind != CellKind.Text)
             {
-                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"{pointer} holds '{level}', not a disclosure level.", "Choose the level from the cell's dropdown list.", code, pointer, Found: level));
+                findings.Add(new Finding(RuleIds.InvalidDisclosureLevel, Severity.Error, $"{pointer} holds '{UserText.Excerpt(level)}', not a disclosure level.", "Choose the level from the cell's dropdown list.", code, pointer, Found: UserText.Excerpt(level)));
                 continue;
             }
 
-            choices.Add(new DisclosureChoice(code, level, pointer));
+            choices.Add(new DisclosureChoice(code, UserText.Code(level), pointer));
         }
 
         return choices;
@@ -304,11 +323,14 @@ public static class ExcelSubmissionReader
     /// <summary>The text of a cell, trimmed; null when empty.</summary>
     static string? Trimmed(CellContent? cell) => cell?.Text?.Trim() is { Length: > 0 } text ? text : null;
 
+    /// <summary>The item or KPI code of a row (column A), trimmed and cut as every code read is (<see cref="UserText.Code(string)"/>).</summary>
+    static string? Code(CellContent? cell) => cell?.Text?.Trim() is { } text ? UserText.Code(text) : null;
+
     /// <summary>
     /// One year of a row: nothing when its value and status are empty; otherwise an observation with the value
     /// (when it can be read) and the state. Problems become findings.
     /// </summary>
-    static Observation? Entry(CellContent? valueCell, CellContent? statusCell, string code, int year, List<Finding> findings)
+    static Observation? Entry(CellContent? valueCell, CellContent? statusCell, string code, int year, FindingList findings)
     {
         var state = ValueState.Reported;
         string? statePointer = null;
@@ -317,7 +339,7 @@ public static class ExcelSubmissionReader
             statePointer = Cell(statusCell!.Reference);
             if (!ValueStates.TryParse(status, out state))
             {
-                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{status}' in {statePointer} is not a status.", ValueStates.Hint(status) + " Choose from the cell's dropdown list.", code, statePointer, Found: status, Expected: ValueStates.Expected));
+                findings.Add(new Finding(RuleIds.UnknownState, Severity.Error, $"'{UserText.Excerpt(status)}' in {statePointer} is not a status.", ValueStates.Hint(status) + " Choose from the cell's dropdown list.", code, statePointer, Found: UserText.Excerpt(status), Expected: ValueStates.Expected));
                 return new Observation(code, year, null, statePointer);
             }
         }
@@ -332,7 +354,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>One value cell: nothing when empty, an observation when a number, a finding (and an observation without value) otherwise.</summary>
-    static Observation? Value(CellContent? cell, string code, int year, List<Finding> findings)
+    static Observation? Value(CellContent? cell, string code, int year, FindingList findings)
     {
         if (cell is not { } c || (c.Formula is null && string.IsNullOrWhiteSpace(c.Text)))
         {
@@ -347,25 +369,25 @@ public static class ExcelSubmissionReader
                 return new Observation(code, year, result, pointer);
             }
 
-            var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{c.Text}', which is not a number";
-            return NotANumber($"{pointer} holds a formula (={c.Formula}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
+            var saved = string.IsNullOrWhiteSpace(c.Text) ? " has no saved result" : $" gives '{UserText.Excerpt(c.Text)}', which is not a number";
+            return NotANumber($"{pointer} holds a formula (={UserText.Excerpt(c.Formula)}) that{saved}; formulas must be replaced by their values.", "Replace the formula by its value (Copy, then Paste Special > Values), save in Excel and upload again.");
         }
 
         var text = c.Text!;
         return c.Kind switch
         {
             CellKind.Number when ExcelNumber(text, out var number) => new Observation(code, year, number, pointer),
-            CellKind.Number => NotANumber($"{pointer} holds '{text}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5."),
+            CellKind.Number => NotANumber($"{pointer} holds '{UserText.Excerpt(text)}', which is not a number that can be used.", "Type the value again as a plain number, e.g. 1234.5."),
             CellKind.Text when TextNumber(text, out var parsed) => new Observation(code, year, parsed, pointer),
-            CellKind.Text => NotANumber($"'{text.Trim()}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5); if you have no value, leave it empty and choose a status."),
-            CellKind.Error => NotANumber($"{pointer} holds the Excel error {text}, not a number.", "Replace it by the value, or leave the cell empty if you have no value."),
+            CellKind.Text => NotANumber($"'{UserText.Excerpt(text.Trim())}' in {pointer} is not a number.", "Write the number only, without units, words or thousands separators (e.g. 1234.5); if you have no value, leave it empty and choose a status."),
+            CellKind.Error => NotANumber($"{pointer} holds the Excel error {UserText.Excerpt(text)}, not a number.", "Replace it by the value, or leave the cell empty if you have no value."),
             CellKind.Boolean => NotANumber($"{pointer} holds {(text.Trim() == "1" ? "TRUE" : "FALSE")}, not a number.", "Write the number only, or leave the cell empty if you have no value."),
-            _ => NotANumber($"{pointer} holds a date or another kind of value ('{text}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value."),
+            _ => NotANumber($"{pointer} holds a date or another kind of value ('{UserText.Excerpt(text)}'), not a number.", "Format the cell as Number and type the value again, or leave it empty if you have no value."),
         };
 
         Observation NotANumber(string message, string hint)
         {
-            findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: c.Formula is null ? c.Text?.Trim() : $"={c.Formula}", Expected: "a number"));
+            findings.Add(new Finding(RuleIds.NotANumber, Severity.Error, message, hint, code, pointer, Found: UserText.Excerpt(c.Formula is null ? c.Text?.Trim() : $"={c.Formula}"), Expected: "a number"));
             return new Observation(code, year, null, pointer);
         }
     }
@@ -394,7 +416,7 @@ public static class ExcelSubmissionReader
         return decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
     }
 
-    static void CheckText(CellContent? cell, string reference, string expected, List<Finding> findings)
+    static void CheckText(CellContent? cell, string reference, string expected, FindingList findings)
     {
         var found = cell?.Text?.Trim() ?? "";
         if (!string.Equals(found, expected, StringComparison.OrdinalIgnoreCase))
@@ -404,7 +426,7 @@ public static class ExcelSubmissionReader
     }
 
     /// <summary>A header cell holding a four-digit year (as text or number), optionally a given one.</summary>
-    static int? HeaderYear(CellContent? cell, string reference, int? expected, List<Finding> findings)
+    static int? HeaderYear(CellContent? cell, string reference, int? expected, FindingList findings)
     {
         var found = cell?.Text?.Trim() ?? "";
         if (found.Length == 4 && found.All(char.IsAsciiDigit) && int.Parse(found, CultureInfo.InvariantCulture) is var year && (expected is null || year == expected))
@@ -420,10 +442,10 @@ public static class ExcelSubmissionReader
     static Finding HeaderChanged(string reference, string found, string expected) => new(
         RuleIds.HeaderMissingColumn,
         Severity.Error,
-        found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{found}'; it should read '{expected}'.",
+        found.Length == 0 ? $"The header cell {Cell(reference)} is empty; it should read '{expected}'." : $"The header cell {Cell(reference)} reads '{UserText.Excerpt(found)}'; it should read '{expected}'.",
         $"Do not change the header row of the sheet '{ExcelTemplate.DataSheet}' (item code in A, year T in D, year T-1 in E, their statuses in F and G); copy your values into a fresh template for this cycle.",
         Pointer: Cell(reference),
-        Found: found,
+        Found: UserText.Excerpt(found),
         Expected: expected);
 
     /// <summary>
@@ -439,10 +461,11 @@ public static class ExcelSubmissionReader
     /// The cells of columns A to I of each row (worksheet/sheetData/row/c), found by their reference (rows may omit
     /// empty cells, and cells or rows their reference). The whole part is read.
     /// </summary>
-    static List<RowContent> ReadRows(XlsxPackage package, string part, string sheetName, IReadOnlyList<string> strings)
+    static List<RowContent> ReadRows(XlsxPackage package, string part, string sheetName, IReadOnlyList<string> strings, ExcelLimits limits)
     {
         var rows = new List<RowContent>();
         var lastRow = 0;
+        var cellCount = 0;
         using var reader = package.Read(part);
         if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "worksheet" || !package.IsMain(reader.NamespaceURI))
         {
@@ -465,27 +488,50 @@ public static class ExcelSubmissionReader
             }
             else if (reader.Depth == 2 && inSheetData && reader.LocalName == "row" && package.IsMain(reader.NamespaceURI))
             {
-                rows.Add(ReadRow(package, reader, cells, ref lastRow, sheetName, strings));
+                if (rows.Count == limits.MaxRowsPerSheet)
+                {
+                    throw TooManyRows(sheetName, reader.GetAttribute("r"), lastRow, limits);
+                }
+
+                rows.Add(ReadRow(package, reader, cells, ref lastRow, ref cellCount, sheetName, strings, limits));
             }
         }
 
         return rows;
     }
 
-    /// <summary>A row's number (attribute r) read as the SDK read it: whitespace around allowed; an empty one throws.</summary>
-    static uint? RowNumber(string? attribute) => attribute switch
+    /// <summary>
+    /// A row's number (attribute r) read as the SDK read it: whitespace around allowed. An empty or unreadable one made the
+    /// SDK throw ("Nullable object must have a value."); it is reported as a damaged row, pointing at it.
+    /// </summary>
+    static uint? RowNumber(string? attribute, string sheetName, int lastRow)
     {
-        null => null,
-        "" => throw new InvalidOperationException("Nullable object must have a value."),
-        _ => XmlConvert.ToUInt32(attribute),
-    };
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        if (uint.TryParse(attribute.AsSpan().Trim(XmlWhitespace), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        var row = lastRow + 1;
+        var what = attribute.Length == 0 ? "an empty row number" : $"the row number '{UserText.Excerpt(attribute)}', which is not a number";
+        throw new DamagedWorkbookException(
+            $"The file could not be read as an Excel workbook: the row after row {lastRow} of the sheet '{UserText.Excerpt(sheetName)}' has {what}; the file is damaged or was not saved by Excel.",
+            string.Create(CultureInfo.InvariantCulture, $"{sheetName}!A{row}"));
+    }
+
+    /// <summary>The characters XML counts as whitespace around a number.</summary>
+    static ReadOnlySpan<char> XmlWhitespace => [' ', '\t', '\r', '\n'];
 
     /// <summary>
     /// The cells of one row (numbered after <paramref name="lastRow"/> when it has no reference); the reader is on the
     /// row's start and is left on its end. The row is read to its end before its number and cells are looked at, as the
     /// SDK loaded a whole row first (a broken row is reported as such, not by its content).
     /// </summary>
-    static RowContent ReadRow(XlsxPackage package, XmlReader reader, List<RawCell> cells, ref int lastRow, string sheetName, IReadOnlyList<string> strings)
+    static RowContent ReadRow(XlsxPackage package, XmlReader reader, List<RawCell> cells, ref int lastRow, ref int cellCount, string sheetName, IReadOnlyList<string> strings, ExcelLimits limits)
     {
         var reference = reader.GetAttribute("r");
         cells.Clear();
@@ -502,15 +548,31 @@ public static class ExcelSubmissionReader
             var cellReference = reader.GetAttribute("r");
             var column = cellReference is not null && ColumnOf(cellReference) is > 0 and var c ? c : lastColumn + 1;
             lastColumn = column;
+            if (++cellCount > limits.MaxCellsPerSheet)
+            {
+                throw Beyond(
+                    CellPointer(sheetName, cellReference, column, reference, lastRow),
+                    $"The sheet '{UserText.Excerpt(sheetName)}' holds more than {limits.MaxCellsPerSheet:N0} cells; the template has a few hundred, so the file was not read further.",
+                    "Copy only your values into a fresh template downloaded for this cycle (Paste Special > Values), and save it as 'Excel Workbook (*.xlsx)'.");
+            }
+
             var type = reader.GetAttribute("t");
             var (value, formula, inline) = ReadCell(package, reader);
+            if (Math.Max(value?.Length ?? 0, Math.Max(formula?.Length ?? 0, inline?.Length ?? 0)) > limits.MaxStringLength)
+            {
+                throw Beyond(
+                    CellPointer(sheetName, cellReference, column, reference, lastRow),
+                    $"A cell of the sheet '{UserText.Excerpt(sheetName)}' holds more than {limits.MaxStringLength:N0} characters, more than Excel itself allows in a cell; the file was not read further.",
+                    "Shorten the text of that cell (comments and reasons are kept up to 2,000 characters), save in Excel and upload again.");
+            }
+
             if (column is >= CodeColumn and <= LastColumn)
             {
                 cells.Add(new RawCell(column, type, value, formula, inline));
             }
         }
 
-        var number = RowNumber(reference) is { } index ? (int)index : lastRow + 1;
+        var number = RowNumber(reference, sheetName, lastRow) is { } index ? (int)index : lastRow + 1;
         lastRow = number;
         var content = new RowContent(number);
         foreach (var cell in cells)
@@ -572,7 +634,7 @@ public static class ExcelSubmissionReader
             case "s":
                 var text = int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count
                     ? strings[i]
-                    : throw new InvalidDataException($"cell {sheetName}!{reference} refers to shared string '{raw}', which does not exist.");
+                    : throw new DamagedWorkbookException($"The file could not be read as an Excel workbook: cell {sheetName}!{reference} refers to shared string '{UserText.Excerpt(raw)}', which does not exist; the file is damaged or was not saved by Excel.", $"{sheetName}!{reference}");
                 return new CellContent(reference, CellKind.Text, text, formula);
             case "inlineStr":
                 return new CellContent(reference, CellKind.Text, inline ?? raw, formula);
@@ -595,7 +657,7 @@ public static class ExcelSubmissionReader
     static InvalidDataException InvalidCellType() => new("The text value is not a valid enumeration value.");
 
     /// <summary>The shared strings (sst/si), read one item at a time; the whole part is read.</summary>
-    static List<string> SharedStrings(XlsxPackage package)
+    static List<string> SharedStrings(XlsxPackage package, ExcelLimits limits)
     {
         var strings = new List<string>();
         if (package.SharedStringsPart is not { } part)
@@ -614,7 +676,24 @@ public static class ExcelSubmissionReader
         {
             if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "si" && package.IsMain(reader.NamespaceURI))
             {
-                strings.Add(RichText(package, reader));
+                if (strings.Count == limits.MaxSharedStrings)
+                {
+                    throw Beyond(
+                        part,
+                        $"The workbook's shared strings ({part}) hold more than {limits.MaxSharedStrings:N0} texts; the template has a few hundred, so the file was not read further.",
+                        "Copy only your values into a fresh template downloaded for this cycle, without other sheets or text, and save it as 'Excel Workbook (*.xlsx)'.");
+                }
+
+                var text = RichText(package, reader);
+                if (text.Length > limits.MaxStringLength)
+                {
+                    throw Beyond(
+                        part,
+                        $"Text number {strings.Count + 1:N0} of the workbook's shared strings ({part}) is longer than {limits.MaxStringLength:N0} characters, more than Excel itself allows in a cell; the file was not read further.",
+                        "Shorten the long text (comments and reasons are kept up to 2,000 characters), save in Excel and upload again.");
+                }
+
+                strings.Add(text);
             }
         }
 
@@ -674,7 +753,7 @@ public static class ExcelSubmissionReader
         return text ?? "";
     }
 
-    static ExcelTemplateInfo? TemplateInfo(XlsxPackage package, IReadOnlyList<string> strings)
+    static ExcelTemplateInfo? TemplateInfo(XlsxPackage package, IReadOnlyList<string> strings, ExcelLimits limits)
     {
         var id = package.Sheets.FirstOrDefault(s => s.Name == ExcelTemplate.MetaSheet)?.RelationshipId;
         if (id is null || package.WorksheetPart(id) is not { } part)
@@ -683,7 +762,7 @@ public static class ExcelSubmissionReader
         }
 
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var row in ReadRows(package, part, ExcelTemplate.MetaSheet, strings))
+        foreach (var row in ReadRows(package, part, ExcelTemplate.MetaSheet, strings, limits))
         {
             if (row.A?.Text is { } key && row.B?.Text is { } value)
             {
@@ -721,6 +800,46 @@ public static class ExcelSubmissionReader
     static string Reference(int column, int row) => string.Create(CultureInfo.InvariantCulture, $"{(char)('A' + column - 1)}{row}");
 
     static string Cell(string reference) => $"{ExcelTemplate.DataSheet}!{reference}";
+
+    /// <summary>The finding for a sheet with more rows than a template can have, pointing at the first row past the limit.</summary>
+    static ExcelLimitException TooManyRows(string sheetName, string? reference, int lastRow, ExcelLimits limits)
+    {
+        var row = uint.TryParse(reference, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : (uint)lastRow + 1;
+        return Beyond(
+            string.Create(CultureInfo.InvariantCulture, $"{sheetName}!A{row}"),
+            $"The sheet '{UserText.Excerpt(sheetName)}' has more than {limits.MaxRowsPerSheet:N0} rows (row {row} is the first not read); the template has about a hundred, so the file was not read further.",
+            "Delete the rows below your data (select them, right-click > Delete, even if they look empty), or copy your values into a fresh template for this cycle; then save and upload again.");
+    }
+
+    /// <summary>Where a cell past a limit is: its own reference, or one made from its column and row.</summary>
+    static string CellPointer(string sheetName, string? reference, int column, string? rowReference, int lastRow)
+    {
+        if (reference is not null && reference.Length <= 12 && reference.All(char.IsAsciiLetterOrDigit))
+        {
+            return $"{sheetName}!{reference}";
+        }
+
+        var row = uint.TryParse(rowReference, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : (uint)lastRow + 1;
+        var letters = "";
+        for (var c = column; c > 0; c = (c - 1) / 26)
+        {
+            letters = (char)('A' + ((c - 1) % 26)) + letters;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{sheetName}!{letters}{row}");
+    }
+
+    static ExcelLimitException Beyond(string pointer, FormattableString message, string hint) => new(pointer, message.ToString(CultureInfo.InvariantCulture), hint);
+
+    /// <summary>
+    /// The finding for a workbook that cannot be read. The exception's own message is for programmers (it once showed
+    /// users "Nullable object must have a value."), so only what it tells about the file is said.
+    /// </summary>
+    static Finding Damaged(Exception ex) => Unreadable(
+        ex is XmlException xml
+            ? string.Create(CultureInfo.InvariantCulture, $"The file could not be read as an Excel workbook: one of its parts is not well-formed XML, or uses XML that Excel never writes, such as a DTD (line {xml.LineNumber}, position {xml.LinePosition}).")
+            : "The file could not be read as an Excel workbook: it is damaged or incomplete, or was not saved by Excel (its parts do not fit together as those of an .xlsx file do).",
+        SaveAsXlsx);
 
     static bool IsBadInput(Exception ex) => ex is not (OutOfMemoryException or StackOverflowException or OperationCanceledException);
 

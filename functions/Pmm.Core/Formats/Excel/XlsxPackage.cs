@@ -67,11 +67,14 @@ sealed class XlsxPackage : IDisposable
     readonly Dictionary<string, Relationship> workbookRelationships = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> relationshipTypes = new(StringComparer.OrdinalIgnoreCase);
 
-    XlsxPackage(ZipArchive zip, Dictionary<string, Part> parts, XmlReaderSettings settings)
+    readonly int maxElements;
+
+    XlsxPackage(ZipArchive zip, Dictionary<string, Part> parts, XmlReaderSettings settings, int maxElements)
     {
         this.zip = zip;
         this.parts = parts;
         this.settings = settings;
+        this.maxElements = maxElements;
     }
 
     /// <summary>True when the package has a Strict relationship: its parts may then use the Strict namespaces.</summary>
@@ -100,7 +103,7 @@ sealed class XlsxPackage : IDisposable
         var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
         try
         {
-            var package = new XlsxPackage(zip, Parts(zip, settings), settings);
+            var package = new XlsxPackage(zip, Parts(zip, settings, limits.MaxElementsPerPart), settings, limits.MaxElementsPerPart);
             if (!package.OpenWorkbook())
             {
                 zip.Dispose();
@@ -122,7 +125,10 @@ sealed class XlsxPackage : IDisposable
     public bool IsMain(string ns) => ns == Main || (Strict && ns == StrictMain);
 
     /// <summary>An XML reader over a part that exists.</summary>
-    public XmlReader Read(string partName) => XmlReader.Create(parts[partName].Entry.Open(), settings);
+    public XmlReader Read(string partName) => Bounded(XmlReader.Create(parts[partName].Entry.Open(), settings), partName, maxElements);
+
+    /// <summary>A reader that stops at <paramref name="max"/> elements (<see cref="ExcelLimits.MaxElementsPerPart"/>).</summary>
+    static BoundedXmlReader Bounded(XmlReader reader, string partName, int max) => new(reader, partName, max);
 
     /// <summary>
     /// The worksheet part a workbook relationship id points at, or null when it points at another kind of part;
@@ -180,7 +186,7 @@ sealed class XlsxPackage : IDisposable
     /// The zip entries that are parts (those [Content_Types].xml gives a content type), by part name
     /// ("/xl/workbook.xml", compared ignoring case), each with its content type in System.IO.Packaging's normal form.
     /// </summary>
-    static Dictionary<string, Part> Parts(ZipArchive zip, XmlReaderSettings settings)
+    static Dictionary<string, Part> Parts(ZipArchive zip, XmlReaderSettings settings, int maxElements)
     {
         var parts = new Dictionary<string, Part>(StringComparer.OrdinalIgnoreCase);
 
@@ -191,7 +197,7 @@ sealed class XlsxPackage : IDisposable
             return parts;
         }
 
-        var (defaults, overrides) = ReadContentTypes(contentTypes, settings);
+        var (defaults, overrides) = ReadContentTypes(contentTypes, settings, maxElements);
         foreach (var entry in zip.Entries)
         {
             var name = entry.FullName;
@@ -221,13 +227,13 @@ sealed class XlsxPackage : IDisposable
     }
 
     /// <summary>The Default (by extension, ignoring case) and Override (by part name) content types, checked as System.IO.Packaging checked them.</summary>
-    static (Dictionary<string, string> Defaults, Dictionary<string, string> Overrides) ReadContentTypes(ZipArchiveEntry entry, XmlReaderSettings settings)
+    static (Dictionary<string, string> Defaults, Dictionary<string, string> Overrides) ReadContentTypes(ZipArchiveEntry entry, XmlReaderSettings settings, int maxElements)
     {
         var defaults = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
         var whitespaceIgnored = settings.Clone();
         whitespaceIgnored.IgnoreWhitespace = true;
-        using var reader = XmlReader.Create(entry.Open(), whitespaceIgnored);
+        using var reader = Bounded(XmlReader.Create(entry.Open(), whitespaceIgnored), "/" + entry.FullName, maxElements);
         VerifyEncoding(reader);
         reader.MoveToContent();
         if (reader.NodeType != XmlNodeType.Element || reader.Depth != 0 || reader.NamespaceURI != ContentTypesNamespace || reader.Name != "Types")
@@ -602,14 +608,14 @@ sealed class XlsxPackage : IDisposable
         // malformed XML is reported as such, whatever its declared encoding), then let System.IO.Packaging parse it.
         if (source != "/")
         {
-            using var text = XmlReader.Create(new StreamReader(part.Entry.Open()), settings);
+            using var text = Bounded(XmlReader.Create(new StreamReader(part.Entry.Open()), settings), "/" + part.Entry.FullName, maxElements);
             while (text.Read())
             {
             }
         }
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = XmlReader.Create(part.Entry.Open(), settings);
+        using var reader = Bounded(XmlReader.Create(part.Entry.Open(), settings), "/" + part.Entry.FullName, maxElements);
         VerifyEncoding(reader);
         reader.MoveToContent();
         if (reader.NodeType != XmlNodeType.Element || reader.Depth != 0 || reader.LocalName != "Relationships" || reader.NamespaceURI != PackageRelationshipsNamespace)
