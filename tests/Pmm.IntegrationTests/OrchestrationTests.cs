@@ -127,7 +127,8 @@ public class OrchestrationTests : IAsyncLifetime
         var (cycleId, _) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1));
         var submissions = host.Services.GetRequiredService<SubmissionStore>();
         var record = new SubmissionRecord(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, "none", "text/csv", 1, "dev");
-        await submissions.AddAsync(record);
+        await submissions.ReceiveAsync(record, "x"u8.ToArray());
+        await host.Services.GetRequiredService<PmmStorage>().Submissions.DeleteBlobAsync(record.BlobName);
         var instanceId = SubmissionFunctions.InstanceIdOf(record.SubmissionId);
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SubmissionFunctions.ValidationOrchestration), new SubmissionRef(cycleId, "KEN", record.SubmissionId), new StartOrchestrationOptions(instanceId));
