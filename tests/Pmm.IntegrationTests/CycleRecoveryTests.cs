@@ -26,10 +26,10 @@ public class CycleRecoveryTests(LocalHostFixture app)
     {
         var staff = app.Token(AppRoles.Staff);
         var version = TestStorage.Unique("2099");
-        var cycleId = await OpenPinnedToUnstoredCatalogueAsync(version);
+        var cycleId = await ClosedCyclePinnedToUnstoredCatalogueAsync(version);
 
-        Assert.Equal(HttpStatusCode.Accepted, (await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", staff)).StatusCode);
-        var failed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "failed");
+        // The computation fails only after its retries (seconds of back-off), hence the longer bound.
+        var failed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "failed", seconds: 90);
 
         Assert.Contains(version, failed.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("closed by staff", failed.GetProperty("closedReason").GetString(), StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public class CycleRecoveryTests(LocalHostFixture app)
         var retry = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/retry", staff);
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
 
-        var closed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed");
+        var closed = await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", staff, c => c.GetProperty("status").GetString() == "closed", seconds: 90);
         Assert.Equal(JsonValueKind.Null, closed.GetProperty("failureReason").ValueKind);
         Assert.StartsWith("closed by staff", closed.GetProperty("closedReason").GetString(), StringComparison.Ordinal);
         var benchmarks = await (await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", staff)).Content.ReadFromJsonAsync<JsonElement>();
@@ -70,21 +70,22 @@ public class CycleRecoveryTests(LocalHostFixture app)
     }
 
     /// <summary>
-    /// A cycle pinned to a catalogue version that cannot be loaded, with one accepted Member. Opening refuses such a
-    /// version over HTTP, so the cycle is recorded and started the way <c>OpenCycle</c> does it, with the version unstored.
+    /// A cycle pinned to a catalogue version that cannot be loaded, with one accepted Member, that staff have just closed.
+    /// Opening refuses such a version over HTTP, so the cycle is recorded and started the way <c>OpenCycle</c> does it,
+    /// with the version unstored; it is recorded as closing, as the close request leaves it, so the provisional
+    /// benchmark timer (which computes every open cycle) never tries it.
     /// </summary>
-    async Task<string> OpenPinnedToUnstoredCatalogueAsync(string version)
+    async Task<string> ClosedCyclePinnedToUnstoredCatalogueAsync(string version)
     {
         var cycleId = TestStorage.Unique("fail");
         var deadline = DateTimeOffset.UtcNow.AddDays(1);
         var cycles = app.Host.Services.GetRequiredService<CycleStore>();
-        Assert.True(await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Open, DateTimeOffset.UtcNow, null, null, version, MemberDirectory.Embedded.Version!)));
+        Assert.True(await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Closing, DateTimeOffset.UtcNow, null, null, version, MemberDirectory.Embedded.Version!)));
         await app.Host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
-        await app.Host.Services.GetRequiredService<DurableTaskClient>().ScheduleNewOrchestrationInstanceAsync(
-            nameof(CycleFunctions.CycleOrchestration),
-            new CycleOrchestrationInput(cycleId, 2025, deadline),
-            new StartOrchestrationOptions(CycleFunctions.InstanceIdOf(cycleId)));
-        await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", app.Token(AppRoles.Staff), c => c.GetProperty("orchestration").GetString() == "Running");
+        var client = app.Host.Services.GetRequiredService<DurableTaskClient>();
+        var instanceId = CycleFunctions.InstanceIdOf(cycleId);
+        await client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleFunctions.CycleOrchestration), new CycleOrchestrationInput(cycleId, 2025, deadline), new StartOrchestrationOptions(instanceId));
+        await client.RaiseEventAsync(instanceId, CycleEvents.Close, new CloseCycleEvent("dev-staff"));
         return cycleId;
     }
 }
