@@ -45,13 +45,17 @@ public sealed class CycleStore(PmmStorage storage)
         return cycles;
     }
 
-    public Task SetStatusAsync(string cycleId, CycleStatus status, DateTimeOffset? closedAt, string? reason, CancellationToken cancellationToken = default) =>
+    /// <summary>Records a cycle's status; <paramref name="failureReason"/> only with <see cref="CycleStatus.Failed"/> (any other status clears it).</summary>
+    public Task SetStatusAsync(string cycleId, CycleStatus status, DateTimeOffset? closedAt, string? reason, string? failureReason = null, CancellationToken cancellationToken = default) =>
         storage.Cycles.UpdateEntityAsync(
             new TableEntity(Partition, cycleId)
             {
                 ["Status"] = status.ToString(),
                 ["ClosedAt"] = closedAt,
                 ["ClosedReason"] = reason,
+
+                // A merge keeps a property that is left out, so an empty string is what clears the reason.
+                ["FailureReason"] = failureReason ?? "",
             },
             ETag.All,
             TableUpdateMode.Merge,
@@ -70,6 +74,7 @@ public sealed class CycleStore(PmmStorage storage)
         ["ClosedReason"] = c.ClosedReason,
         ["CatalogueVersion"] = c.CatalogueVersion,
         ["MembersVersion"] = c.MembersVersion,
+        ["FailureReason"] = c.FailureReason ?? "",
     };
 
     static Cycle FromEntity(TableEntity e) => new(
@@ -81,5 +86,6 @@ public sealed class CycleStore(PmmStorage storage)
         e.GetDateTimeOffset("ClosedAt"),
         e.GetString("ClosedReason"),
         e.GetString("CatalogueVersion") ?? KpiCatalogue.Embedded.Version,
-        e.GetString("MembersVersion") ?? MemberDirectory.Embedded.Version!);
+        e.GetString("MembersVersion") ?? MemberDirectory.Embedded.Version!,
+        e.GetString("FailureReason") is { Length: > 0 } failure ? failure : null);
 }

@@ -19,7 +19,10 @@ public enum SubmissionStatus
     Rejected,
 }
 
-/// <summary>A Member's upload for a cycle: one version; later uploads are new versions.</summary>
+/// <summary>
+/// A Member's upload for a cycle: one version; later uploads are new versions. <see cref="SystemError"/> marks a version
+/// rejected because the server failed on it (<c>PMM-SYS-001</c>), not because of its content.
+/// </summary>
 public sealed record SubmissionRecord(
     string CycleId,
     string MemberCode,
@@ -32,7 +35,8 @@ public sealed record SubmissionRecord(
     string UploadedBy,
     int Errors = 0,
     int Warnings = 0,
-    DateTimeOffset? CompletedAt = null)
+    DateTimeOffset? CompletedAt = null,
+    bool SystemError = false)
 {
     /// <summary>The blob holding the original bytes.</summary>
     public string BlobName => $"{CycleId}/{MemberCode}/{SubmissionId}{Extension(ContentType)}";
@@ -49,16 +53,186 @@ public sealed record SubmissionRecord(
     };
 }
 
+/// <summary>What receiving an upload did: stored it as a new version, or found it to be the Member's latest version.</summary>
+public sealed record ReceivedVersion(SubmissionRecord Record, bool Created);
+
 /// <summary>
 /// Submissions: original bytes in Blob storage (written once, never overwritten), the record in the
 /// <c>Submissions</c> table (partition <c>{cycleId}~{memberCode}</c>, row key = submission id), and the
-/// validation result as a JSON blob.
+/// validation result as a JSON blob. The same partition holds one more row, <see cref="LatestRowKey"/>: the id and
+/// content hash of the Member's latest version, which <see cref="ReceiveAsync"/> compares and moves atomically.
 /// </summary>
-public sealed class SubmissionStore(PmmStorage storage)
+public sealed class SubmissionStore(PmmStorage storage, TimeProvider clock)
 {
+    /// <summary>Row key of the latest-version row. Submission ids are 32 hex digits, so it is never one of them.</summary>
+    public const string LatestRowKey = "latest";
+
+    // Each lost race means another upload of this Member was stored meanwhile; more than this many in a row is not a Member.
+    const int MaxReceiveAttempts = 8;
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static string PartitionOf(string cycleId, string memberCode) => $"{cycleId}{StorageNames.KeySeparator}{memberCode}";
+
+    /// <summary>A new submission id: a version 7 GUID, so ids sort by the time they were made.</summary>
+    public static string NewSubmissionId(DateTimeOffset at) => Guid.CreateVersion7(at).ToString("N");
+
+    /// <summary>
+    /// Receives an upload by the transport rules of ODK Central. Content identical to the Member's latest version is that
+    /// version (not stored again), unless the server failed on it (<see cref="SubmissionRecord.SystemError"/>). Anything
+    /// else, an older version sent again included, becomes a new version and the new latest: its original is stored
+    /// first under a fresh id (referenced by nothing yet), then its record and the latest row are written in one table
+    /// transaction conditional on the latest row not having changed. Identical uploads racing each other therefore store
+    /// one version: a loser of the race reads the winner's row, finds the same content and returns the winner's version.
+    /// A crash at any point leaves either nothing visible (an unreferenced original) or a complete version.
+    /// </summary>
+    public async Task<ReceivedVersion> ReceiveAsync(SubmissionRecord candidate, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var partition = PartitionOf(candidate.CycleId, candidate.MemberCode);
+        var record = candidate;
+        var stored = false;
+        for (var attempt = 0; attempt < MaxReceiveAttempts; attempt++)
+        {
+            var latest = await GetLatestAsync(candidate.CycleId, candidate.MemberCode, cancellationToken);
+            if (latest?.Record is { SystemError: false } same && same.ContentHash == candidate.ContentHash)
+            {
+                if (stored)
+                {
+                    await DeleteUnreferencedOriginalAsync(record, cancellationToken);
+                }
+
+                return new ReceivedVersion(same, Created: false);
+            }
+
+            // The new latest must also be the newest id: promotion keeps the newest id current.
+            if (latest is not null && string.CompareOrdinal(record.SubmissionId, latest.SubmissionId) <= 0)
+            {
+                if (stored)
+                {
+                    await DeleteUnreferencedOriginalAsync(record, cancellationToken);
+                    stored = false;
+                }
+
+                record = record with { SubmissionId = IdAfter(latest.SubmissionId) };
+            }
+
+            if (!stored)
+            {
+                await StoreOriginalAsync(record, new MemoryStream(content.ToArray(), writable: false), cancellationToken);
+                stored = true;
+            }
+
+            var latestRow = new TableEntity(partition, LatestRowKey)
+            {
+                ["SubmissionId"] = record.SubmissionId,
+                ["ContentHash"] = record.ContentHash,
+            };
+            TableTransactionAction[] actions =
+            [
+                latest?.RowETag is { } etag
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, latestRow, etag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, latestRow),
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(record)),
+            ];
+            try
+            {
+                await storage.SubmissionsTable.SubmitTransactionAsync(actions, cancellationToken);
+                return new ReceivedVersion(record, Created: true);
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another upload of this Member moved the latest row first: read it again and decide again.
+            }
+        }
+
+        if (stored)
+        {
+            await DeleteUnreferencedOriginalAsync(record, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"Could not store a submission of {candidate.MemberCode} in cycle {candidate.CycleId}: too many concurrent uploads.");
+    }
+
+    /// <summary>
+    /// Claims the start of a version's validation when the version is still <see cref="SubmissionStatus.Received"/> and
+    /// nobody has claimed it since <paramref name="staleBefore"/>: its receiver claims it on receipt (the claim time is
+    /// <see cref="SubmissionRecord.ReceivedAt"/>), so an identical upload arriving while the receiver is starting the
+    /// validation does not start it a second time, and one arriving after a receiver stopped half-way restarts it, once.
+    /// </summary>
+    public async Task<bool> TryClaimValidationStartAsync(SubmissionRecord record, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken = default)
+    {
+        var partition = PartitionOf(record.CycleId, record.MemberCode);
+        var row = await storage.SubmissionsTable.GetEntityIfExistsAsync<TableEntity>(partition, record.SubmissionId, cancellationToken: cancellationToken);
+        if (!row.HasValue || row.Value!.GetString("Status") != nameof(SubmissionStatus.Received)
+            || (row.Value.GetDateTimeOffset("ValidationClaimedAt") ?? row.Value.GetDateTimeOffset("ReceivedAt")) >= staleBefore)
+        {
+            return false;
+        }
+
+        try
+        {
+            await storage.SubmissionsTable.UpdateEntityAsync(new TableEntity(partition, record.SubmissionId) { ["ValidationClaimedAt"] = now }, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The Member's latest version: the latest row, or, in a partition written before that row existed, the newest
+    /// record. A latest row whose record is missing has no <see cref="LatestVersion.Record"/>, so it matches no upload.
+    /// </summary>
+    async Task<LatestVersion?> GetLatestAsync(string cycleId, string memberCode, CancellationToken cancellationToken)
+    {
+        var row = await storage.SubmissionsTable.GetEntityIfExistsAsync<TableEntity>(PartitionOf(cycleId, memberCode), LatestRowKey, cancellationToken: cancellationToken);
+        if (row.HasValue)
+        {
+            var id = row.Value!.GetString("SubmissionId");
+            return new LatestVersion(id, row.Value.ETag, await GetAsync(cycleId, memberCode, id, cancellationToken));
+        }
+
+        var versions = await ListAsync(cycleId, memberCode, cancellationToken);
+        return versions.Count == 0 ? null : new LatestVersion(versions[^1].SubmissionId, null, versions[^1]);
+    }
+
+    /// <summary>A fresh id that sorts after <paramref name="previous"/>, even if that one was made on a clock running ahead.</summary>
+    string IdAfter(string previous)
+    {
+        var at = clock.GetUtcNow();
+        if (previous.Length >= 12 && long.TryParse(previous.AsSpan(0, 12), System.Globalization.NumberStyles.HexNumber, null, out var ms))
+        {
+            var previousAt = DateTimeOffset.FromUnixTimeMilliseconds(ms);
+            at = previousAt > at ? previousAt : at;
+        }
+
+        // Same millisecond: the random part decides, so draw until it sorts after.
+        while (true)
+        {
+            var id = NewSubmissionId(at);
+            if (string.CompareOrdinal(id, previous) > 0)
+            {
+                return id;
+            }
+
+            at = at.AddMilliseconds(1);
+        }
+    }
+
+    async Task DeleteUnreferencedOriginalAsync(SubmissionRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Submissions.GetBlobClient(record.BlobName).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // Nothing refers to it; a leftover costs a few bytes and harms nothing.
+        }
+    }
+
+    sealed record LatestVersion(string SubmissionId, ETag? RowETag, SubmissionRecord? Record);
 
     /// <summary>Stores the original bytes, refusing to overwrite an existing blob.</summary>
     public async Task StoreOriginalAsync(SubmissionRecord record, Stream content, CancellationToken cancellationToken = default)
@@ -77,9 +251,6 @@ public sealed class SubmissionStore(PmmStorage storage)
         }, cancellationToken);
     }
 
-    public Task AddAsync(SubmissionRecord record, CancellationToken cancellationToken = default) =>
-        storage.SubmissionsTable.AddEntityAsync(ToEntity(record), cancellationToken);
-
     public async Task<SubmissionRecord?> GetAsync(string cycleId, string memberCode, string submissionId, CancellationToken cancellationToken = default)
     {
         var response = await storage.SubmissionsTable.GetEntityIfExistsAsync<TableEntity>(PartitionOf(cycleId, memberCode), submissionId, cancellationToken: cancellationToken);
@@ -91,24 +262,12 @@ public sealed class SubmissionStore(PmmStorage storage)
     {
         var partition = PartitionOf(cycleId, memberCode);
         var list = new List<SubmissionRecord>();
-        await foreach (var e in storage.SubmissionsTable.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
+        await foreach (var e in storage.SubmissionsTable.QueryAsync<TableEntity>(e => e.PartitionKey == partition && e.RowKey != LatestRowKey, cancellationToken: cancellationToken))
         {
             list.Add(FromEntity(e));
         }
 
         return list;
-    }
-
-    /// <summary>An earlier version with exactly the same content, if any (idempotent resubmission).</summary>
-    public async Task<SubmissionRecord?> FindByHashAsync(string cycleId, string memberCode, string contentHash, CancellationToken cancellationToken = default)
-    {
-        var partition = PartitionOf(cycleId, memberCode);
-        await foreach (var e in storage.SubmissionsTable.QueryAsync<TableEntity>(e => e.PartitionKey == partition && e.GetString("ContentHash") == contentHash, cancellationToken: cancellationToken))
-        {
-            return FromEntity(e);
-        }
-
-        return null;
     }
 
     public async Task<BinaryData> ReadOriginalAsync(SubmissionRecord record, CancellationToken cancellationToken = default)
@@ -128,8 +287,11 @@ public sealed class SubmissionStore(PmmStorage storage)
     public async Task SaveResultAsync(SubmissionRecord record, ValidationResult result, CancellationToken cancellationToken = default) =>
         await storage.Results.GetBlobClient(record.ResultBlobName).UploadAsync(BinaryData.FromObjectAsJson(result, Json), overwrite: true, cancellationToken);
 
-    /// <summary>Records the verdict on the submission's row: the last step, so a visible verdict always has its result stored.</summary>
-    public Task SetVerdictAsync(SubmissionRecord record, SubmissionStatus status, int errors, int warnings, DateTimeOffset completedAt, CancellationToken cancellationToken = default) =>
+    /// <summary>
+    /// Records the verdict on the submission's row: the last step, so a visible verdict always has its result stored.
+    /// <paramref name="systemError"/>: rejected because the server failed, so the same content sent again is validated again.
+    /// </summary>
+    public Task SetVerdictAsync(SubmissionRecord record, SubmissionStatus status, int errors, int warnings, DateTimeOffset completedAt, bool systemError = false, CancellationToken cancellationToken = default) =>
         storage.SubmissionsTable.UpdateEntityAsync(
             new TableEntity(PartitionOf(record.CycleId, record.MemberCode), record.SubmissionId)
             {
@@ -137,6 +299,7 @@ public sealed class SubmissionStore(PmmStorage storage)
                 ["Errors"] = errors,
                 ["Warnings"] = warnings,
                 ["CompletedAt"] = completedAt,
+                ["SystemError"] = systemError,
             },
             ETag.All,
             TableUpdateMode.Merge,
@@ -169,6 +332,7 @@ public sealed class SubmissionStore(PmmStorage storage)
         ["Errors"] = r.Errors,
         ["Warnings"] = r.Warnings,
         ["CompletedAt"] = r.CompletedAt,
+        ["SystemError"] = r.SystemError,
     };
 
     static SubmissionRecord FromEntity(TableEntity e) => new(
@@ -183,5 +347,6 @@ public sealed class SubmissionStore(PmmStorage storage)
         e.GetString("UploadedBy"),
         e.GetInt32("Errors") ?? 0,
         e.GetInt32("Warnings") ?? 0,
-        e.GetDateTimeOffset("CompletedAt"));
+        e.GetDateTimeOffset("CompletedAt"),
+        e.GetBoolean("SystemError") ?? false);
 }

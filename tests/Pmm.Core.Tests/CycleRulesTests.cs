@@ -14,7 +14,7 @@ public class CycleRulesTests
         Assert.Equal(3, CycleRules.CheckOpen("a/b", 1999, Now.AddDays(-1), Now).Count);
     }
 
-    // An open cycle past its deadline refuses with a reason that says so; a closed one says it is closed.
+    // An open cycle past its deadline refuses with a reason that says so; a closed one (or one whose closing failed) says it is closed.
     [Fact]
     public void RefuseSubmission_GivesTheReason()
     {
@@ -23,5 +23,6 @@ public class CycleRulesTests
         Assert.Null(CycleRules.RefuseSubmission(open, Now));
         Assert.Equal("deadline-passed", CycleRules.RefuseSubmission(open, Now.AddDays(2))!.Code);
         Assert.Equal("cycle-closed", CycleRules.RefuseSubmission(open with { Status = CycleStatus.Closed, ClosedReason = "deadline passed" }, Now)!.Code);
+        Assert.Equal("cycle-closed", CycleRules.RefuseSubmission(open with { Status = CycleStatus.Failed, ClosedReason = "closed by staff (x)" }, Now)!.Code);
     }
 }

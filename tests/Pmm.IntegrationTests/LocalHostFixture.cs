@@ -61,10 +61,10 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null) => SendAsync(Http, method, path, token, content);
 
-    /// <summary>Polls a JSON resource until <paramref name="done"/> holds, for at most 30 seconds.</summary>
-    public static async Task<JsonElement> PollAsync(HttpClient http, string path, string token, Func<JsonElement, bool> done)
+    /// <summary>Polls a JSON resource until <paramref name="done"/> holds, for at most <paramref name="seconds"/>.</summary>
+    public static async Task<JsonElement> PollAsync(HttpClient http, string path, string token, Func<JsonElement, bool> done, int seconds = 30)
     {
-        var timeout = TestStorage.Timeout();
+        var timeout = TestStorage.Timeout(seconds);
         while (true)
         {
             var response = await SendAsync(http, HttpMethod.Get, path, token);

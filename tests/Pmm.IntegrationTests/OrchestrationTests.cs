@@ -51,12 +51,16 @@ public class OrchestrationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
-    async Task<(string CycleId, CycleStore Cycles)> OpenCycleAsync(DateTimeOffset deadline)
+    /// <remarks>
+    /// A cycle pinned to an unusable <paramref name="catalogueVersion"/> is recorded as closing (as a close request leaves
+    /// it): the local host tests share this storage, and their provisional benchmark timer computes every open cycle.
+    /// </remarks>
+    async Task<(string CycleId, CycleStore Cycles)> OpenCycleAsync(DateTimeOffset deadline, string? catalogueVersion = null)
     {
         var cycles = host.Services.GetRequiredService<CycleStore>();
         await host.Services.GetRequiredService<PmmStorage>().EnsureCreatedAsync();
         var cycleId = TestStorage.Unique("orch");
-        await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, CycleStatus.Open, DateTimeOffset.UtcNow, null, null, KpiCatalogue.Embedded.Version, MemberDirectory.Embedded.Version!));
+        await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, catalogueVersion is null ? CycleStatus.Open : CycleStatus.Closing, DateTimeOffset.UtcNow, null, null, catalogueVersion ?? KpiCatalogue.Embedded.Version, MemberDirectory.Embedded.Version!));
         await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleFunctions.CycleOrchestration), new CycleOrchestrationInput(cycleId, 2025, deadline), new StartOrchestrationOptions(CycleFunctions.InstanceIdOf(cycleId)));
         return (cycleId, cycles);
@@ -67,6 +71,21 @@ public class OrchestrationTests : IAsyncLifetime
         var state = await host.Client.WaitForInstanceCompletionAsync(CycleFunctions.InstanceIdOf(cycleId), getInputsAndOutputs: true, TestStorage.Timeout());
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         return state.ReadOutputAs<CycleOutcome>()!;
+    }
+
+    /// <summary>Polls the stored cycle until <paramref name="done"/> holds, within the bound of <paramref name="timeout"/>.</summary>
+    static async Task<Cycle> StoredWhenAsync(CycleStore cycles, string cycleId, Func<Cycle, bool> done, CancellationToken timeout)
+    {
+        while (true)
+        {
+            var cycle = (await cycles.GetAsync(cycleId, timeout))!;
+            if (done(cycle))
+            {
+                return cycle;
+            }
+
+            await Task.Delay(100, timeout);
+        }
     }
 
     // The staff close event wins over a far deadline: the cycle closes with final benchmarks.
@@ -85,11 +104,11 @@ public class OrchestrationTests : IAsyncLifetime
         Assert.Equal(97.5, final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean);
     }
 
-    // With no event, the durable timer closes the cycle at its deadline.
+    // With no event, the durable timer closes the cycle at its deadline (one already passed: the timer fires at once, no clock to wait for).
     [Fact]
     public async Task CycleOrchestration_DeadlineBeforeEvent_ClosesAtDeadline()
     {
-        var (cycleId, cycles) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddSeconds(3));
+        var (cycleId, cycles) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddMinutes(-1));
 
         var outcome = await CompletionAsync(cycleId);
 
@@ -98,26 +117,58 @@ public class OrchestrationTests : IAsyncLifetime
         Assert.Equal((CycleStatus.Closed, "deadline passed"), (cycle.Status, cycle.ClosedReason));
     }
 
-    // A deadline extension restarts the wait (continue-as-new) and is recorded; a later close still ends the cycle.
+    // A deadline extension is recorded and restarts the wait (continue-as-new) on the new deadline; a later close still ends the cycle.
     [Fact]
     public async Task CycleOrchestration_ExtendThenClose_RecordsNewDeadlineAndCloses()
     {
-        var (cycleId, cycles) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddSeconds(4));
+        var (cycleId, cycles) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1));
         var extended = DateTimeOffset.UtcNow.AddDays(10);
         var instanceId = CycleFunctions.InstanceIdOf(cycleId);
-
-        await host.Client.RaiseEventAsync(instanceId, CycleEvents.ExtendDeadline, new ExtendDeadlineEvent(extended, "tester"), TestStorage.Timeout());
         var timeout = TestStorage.Timeout();
-        while ((await cycles.GetAsync(cycleId, timeout))!.Deadline != extended)
+
+        await host.Client.RaiseEventAsync(instanceId, CycleEvents.ExtendDeadline, new ExtendDeadlineEvent(extended, "tester"), timeout);
+        while ((await host.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, timeout))?.ReadInputAs<CycleOrchestrationInput>()?.Deadline != extended)
         {
             await Task.Delay(100, timeout);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(5), timeout);
-        Assert.Equal(CycleStatus.Open, (await cycles.GetAsync(cycleId, timeout))!.Status);
+        var running = (await host.Client.GetInstanceAsync(instanceId, timeout))!;
+        var stored = (await cycles.GetAsync(cycleId, timeout))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Running, running.RuntimeStatus);
+        Assert.Equal((extended, CycleStatus.Open), (stored.Deadline, stored.Status));
         await host.Client.RaiseEventAsync(instanceId, CycleEvents.Close, new CloseCycleEvent("tester"), timeout);
 
         Assert.Equal("closed by staff (tester)", (await CompletionAsync(cycleId)).ClosedReason);
+    }
+
+    // Final benchmarks that keep failing (the pinned catalogue cannot be loaded) leave the cycle failed with the reason and
+    // the orchestration waiting; once the version is stored, the retry event computes them and closes the cycle.
+    [Fact]
+    public async Task CycleOrchestration_FinalComputationFails_FailedUntilRetriedThenClosed()
+    {
+        var version = TestStorage.Unique("2099");
+        var (cycleId, cycles) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1), version);
+        var instanceId = CycleFunctions.InstanceIdOf(cycleId);
+        var timeout = TestStorage.Timeout(60);
+
+        await host.Client.RaiseEventAsync(instanceId, CycleEvents.Close, new CloseCycleEvent("tester"), timeout);
+        var failed = await StoredWhenAsync(cycles, cycleId, c => c.Status == CycleStatus.Failed, timeout);
+
+        Assert.Contains($"catalogue {version}", failed.FailureReason, StringComparison.Ordinal);
+        Assert.Equal("closed by staff (tester)", failed.ClosedReason);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(instanceId, timeout))!.RuntimeStatus);
+        var catalogue = System.Text.Json.Nodes.JsonNode.Parse(Pmm.Core.ReferenceData.Read(Pmm.Core.ReferenceData.CatalogueFile))!;
+        catalogue["version"] = version;
+        Assert.True(await host.Services.GetRequiredService<ReferenceStore>().TryAddAsync(ReferenceKind.Catalogue, version, System.Text.Encoding.UTF8.GetBytes(catalogue.ToJsonString()), "tester", timeout));
+
+        await host.Client.RaiseEventAsync(instanceId, CycleEvents.Retry, new RetryCycleEvent("tester"), timeout);
+
+        var outcome = await CompletionAsync(cycleId);
+        Assert.Equal(("closed by staff (tester)", 1), (outcome.ClosedReason, outcome.Respondents));
+        var closed = (await cycles.GetAsync(cycleId, timeout))!;
+        Assert.Equal((CycleStatus.Closed, null), (closed.Status, closed.FailureReason));
+        var final = await host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final, "public", timeout);
+        Assert.Equal((97.5, version), (final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean, final[0].CatalogueVersion));
     }
 
     // When validation keeps failing (here: the original blob is gone), the retries end in a rejection the submitter can read.
@@ -127,7 +178,8 @@ public class OrchestrationTests : IAsyncLifetime
         var (cycleId, _) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1));
         var submissions = host.Services.GetRequiredService<SubmissionStore>();
         var record = new SubmissionRecord(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, "none", "text/csv", 1, "dev");
-        await submissions.AddAsync(record);
+        await submissions.ReceiveAsync(record, "x"u8.ToArray());
+        await host.Services.GetRequiredService<PmmStorage>().Submissions.DeleteBlobAsync(record.BlobName);
         var instanceId = SubmissionFunctions.InstanceIdOf(record.SubmissionId);
 
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SubmissionFunctions.ValidationOrchestration), new SubmissionRef(cycleId, "KEN", record.SubmissionId), new StartOrchestrationOptions(instanceId));

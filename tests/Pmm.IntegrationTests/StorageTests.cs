@@ -24,6 +24,10 @@ public class StorageTests : IAsyncLifetime
     static SubmissionRecord Record(string cycle, string id, string hash = "h1") =>
         new(cycle, "KEN", id, SubmissionStatus.Received, DateTimeOffset.UtcNow, hash, "text/csv", 3, "dev");
 
+    /// <summary>An upload of Member KEN whose content (and content hash) is <paramref name="hash"/>.</summary>
+    static Task<ReceivedVersion> ReceiveAsync(SubmissionStore submissions, string cycle, string hash) =>
+        submissions.ReceiveAsync(Record(cycle, SubmissionStore.NewSubmissionId(DateTimeOffset.UtcNow), hash), System.Text.Encoding.UTF8.GetBytes(hash));
+
     // Opening the same cycle twice is refused by the table, atomically.
     [Fact]
     public async Task CycleStore_CreateTwice_SecondRefused()
@@ -87,7 +91,7 @@ public class StorageTests : IAsyncLifetime
     [Fact]
     public async Task SubmissionStore_Original_IsNeverOverwritten()
     {
-        var submissions = new SubmissionStore(storage);
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
         var record = Record(TestStorage.Unique("c"), Guid.CreateVersion7().ToString("N"));
         await submissions.StoreOriginalAsync(record, new MemoryStream("abc"u8.ToArray()));
 
@@ -97,27 +101,158 @@ public class StorageTests : IAsyncLifetime
         Assert.Equal("abc", (await submissions.ReadOriginalAsync(record)).ToString());
     }
 
-    // The same content is found again by its hash, within the Member's partition only.
+    // Content identical to the latest version is that version; A, B, then A again makes a third version, the new latest.
     [Fact]
-    public async Task SubmissionStore_FindByHash_FindsSameContent()
+    public async Task SubmissionStore_Receive_SameAsLatestIsLatestOlderIsNewVersion()
     {
-        var submissions = new SubmissionStore(storage);
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
         var cycle = TestStorage.Unique("c");
-        var record = Record(cycle, Guid.CreateVersion7().ToString("N"), "abc123");
-        await submissions.AddAsync(record);
 
-        Assert.Equal(record.SubmissionId, (await submissions.FindByHashAsync(cycle, "KEN", "abc123"))?.SubmissionId);
-        Assert.Null(await submissions.FindByHashAsync(cycle, "KEN", "other"));
-        Assert.Null(await submissions.FindByHashAsync(cycle, "FRA", "abc123"));
+        var a = await ReceiveAsync(submissions, cycle, "hash-a");
+        var aAgain = await ReceiveAsync(submissions, cycle, "hash-a");
+        var b = await ReceiveAsync(submissions, cycle, "hash-b");
+        var aLater = await ReceiveAsync(submissions, cycle, "hash-a");
+        var aLaterAgain = await ReceiveAsync(submissions, cycle, "hash-a");
+
+        Assert.Equal((true, false, true, true, false), (a.Created, aAgain.Created, b.Created, aLater.Created, aLaterAgain.Created));
+        Assert.Equal(a.Record.SubmissionId, aAgain.Record.SubmissionId);
+        Assert.Equal(aLater.Record.SubmissionId, aLaterAgain.Record.SubmissionId);
+        Assert.Equal(
+            [a.Record.SubmissionId, b.Record.SubmissionId, aLater.Record.SubmissionId],
+            (await submissions.ListAsync(cycle, "KEN")).Select(r => r.SubmissionId));
+        Assert.Equal("hash-a", (await submissions.ReadOriginalAsync(aLater.Record)).ToString());
+    }
+
+    // A version the server failed on (PMM-SYS-001) is not the same submission as the same content sent again.
+    [Fact]
+    public async Task SubmissionStore_Receive_AfterSystemErrorIsNewVersion()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var cycle = TestStorage.Unique("c");
+        var failed = await ReceiveAsync(submissions, cycle, "hash-a");
+        await submissions.SetVerdictAsync(failed.Record, SubmissionStatus.Rejected, 1, 0, DateTimeOffset.UtcNow, systemError: true);
+
+        var again = await ReceiveAsync(submissions, cycle, "hash-a");
+        var onceMore = await ReceiveAsync(submissions, cycle, "hash-a");
+
+        Assert.True(again.Created);
+        Assert.NotEqual(failed.Record.SubmissionId, again.Record.SubmissionId);
+        Assert.Equal((false, again.Record.SubmissionId), (onceMore.Created, onceMore.Record.SubmissionId));
+        Assert.True((await submissions.GetAsync(cycle, "KEN", failed.Record.SubmissionId))!.SystemError);
+    }
+
+    // Ten identical uploads at once: one version and one original stored, every caller gets that version.
+    [Fact]
+    public async Task SubmissionStore_Receive_TenIdenticalConcurrently_OneVersion()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var cycle = TestStorage.Unique("c");
+
+        var received = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => ReceiveAsync(submissions, cycle, "hash-a"))));
+
+        var created = Assert.Single(received, r => r.Created);
+        Assert.All(received, r => Assert.Equal(created.Record.SubmissionId, r.Record.SubmissionId));
+        Assert.Single(await submissions.ListAsync(cycle, "KEN"));
+        var originals = new List<string>();
+        await foreach (var blob in storage.Submissions.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{cycle}/KEN/", CancellationToken.None))
+        {
+            originals.Add(blob.Name);
+        }
+
+        Assert.Equal([created.Record.BlobName], originals);
+    }
+
+    // Different contents racing: each is a version, and the one that ends up latest also has the newest id (so it is the one promoted).
+    [Fact]
+    public async Task SubmissionStore_Receive_ConcurrentDifferentContents_LatestHasNewestId()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var cycle = TestStorage.Unique("c");
+        var early = DateTimeOffset.UtcNow.AddSeconds(-5);
+
+        var received = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => submissions.ReceiveAsync(
+            new SubmissionRecord(cycle, "KEN", SubmissionStore.NewSubmissionId(early), SubmissionStatus.Received, early, $"hash-{i}", "text/csv", 6, "dev"),
+            System.Text.Encoding.UTF8.GetBytes($"hash-{i}")))));
+
+        Assert.All(received, r => Assert.True(r.Created));
+        var versions = await submissions.ListAsync(cycle, "KEN");
+        Assert.Equal(6, versions.Select(v => v.ContentHash).Distinct().Count());
+        var latest = await ReceiveAsync(submissions, cycle, versions[^1].ContentHash);
+        Assert.Equal((false, versions[^1].SubmissionId), (latest.Created, latest.Record.SubmissionId));
+    }
+
+    // A latest row naming a version that has no record (written by hand: the store writes both in one transaction) blocks nothing.
+    [Fact]
+    public async Task SubmissionStore_Receive_LatestWithoutRecord_TreatedAsAbsent()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var cycle = TestStorage.Unique("c");
+        await storage.SubmissionsTable.AddEntityAsync(new TableEntity(SubmissionStore.PartitionOf(cycle, "KEN"), SubmissionStore.LatestRowKey)
+        {
+            ["SubmissionId"] = SubmissionStore.NewSubmissionId(DateTimeOffset.UtcNow.AddSeconds(-1)),
+            ["ContentHash"] = "hash-a",
+        });
+
+        var received = await ReceiveAsync(submissions, cycle, "hash-a");
+
+        Assert.True(received.Created);
+        Assert.Equal(received.Record.SubmissionId, Assert.Single(await submissions.ListAsync(cycle, "KEN")).SubmissionId);
+        Assert.False((await ReceiveAsync(submissions, cycle, "hash-a")).Created);
+    }
+
+    // A partition written before the latest row existed: its newest version counts as the latest.
+    [Fact]
+    public async Task SubmissionStore_Receive_PartitionWithoutLatestRow_NewestVersionIsLatest()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var cycle = TestStorage.Unique("c");
+        foreach (var (hash, ageSeconds) in new[] { ("hash-a", 20), ("hash-b", 10) })
+        {
+            await storage.SubmissionsTable.AddEntityAsync(new TableEntity(SubmissionStore.PartitionOf(cycle, "KEN"), SubmissionStore.NewSubmissionId(DateTimeOffset.UtcNow.AddSeconds(-ageSeconds)))
+            {
+                ["CycleId"] = cycle,
+                ["MemberCode"] = "KEN",
+                ["Status"] = nameof(SubmissionStatus.Accepted),
+                ["ContentHash"] = hash,
+                ["ContentType"] = "text/csv",
+                ["UploadedBy"] = "dev",
+            });
+        }
+
+        var b = await ReceiveAsync(submissions, cycle, "hash-b");
+        var a = await ReceiveAsync(submissions, cycle, "hash-a");
+
+        Assert.False(b.Created);
+        Assert.True(a.Created);
+        Assert.Equal(3, (await submissions.ListAsync(cycle, "KEN")).Count);
+    }
+
+    // Starting a found version's validation is claimed once, and only when its receiver has had time to start it.
+    [Fact]
+    public async Task SubmissionStore_ClaimValidationStart_OnlyWhenStaleAndOnce()
+    {
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var receivedAt = DateTimeOffset.UtcNow;
+        var record = (await submissions.ReceiveAsync(Record(TestStorage.Unique("c"), SubmissionStore.NewSubmissionId(receivedAt)) with { ReceivedAt = receivedAt }, "h1"u8.ToArray())).Record;
+
+        var whileFresh = await submissions.TryClaimValidationStartAsync(record, receivedAt.AddSeconds(1), receivedAt.AddSeconds(-59));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => submissions.TryClaimValidationStartAsync(record, receivedAt.AddMinutes(2), receivedAt.AddMinutes(1))));
+        var afterClaim = await submissions.TryClaimValidationStartAsync(record, receivedAt.AddMinutes(2), receivedAt.AddMinutes(1));
+        await submissions.SetStatusAsync(record, SubmissionStatus.Validating);
+        var whileValidating = await submissions.TryClaimValidationStartAsync(record, receivedAt.AddHours(1), receivedAt.AddMinutes(59));
+
+        Assert.False(whileFresh);
+        Assert.Single(claims, c => c);
+        Assert.False(afterClaim);
+        Assert.False(whileValidating);
     }
 
     // The verdict and its findings are stored together and read back.
     [Fact]
     public async Task SubmissionStore_SaveResult_RoundTrips()
     {
-        var submissions = new SubmissionStore(storage);
-        var record = Record(TestStorage.Unique("c"), Guid.CreateVersion7().ToString("N"));
-        await submissions.AddAsync(record);
+        var submissions = new SubmissionStore(storage, TimeProvider.System);
+        var record = (await ReceiveAsync(submissions, TestStorage.Unique("c"), "h1")).Record;
         var result = new ValidationResult(ValidationStatus.Rejected, [new Finding(RuleIds.NotANumber, Severity.Error, "m", "h", "DECL_TOTAL", "line 3, column 3", 3, 3, "x", "a number")], new Dictionary<string, decimal>(), 1);
 
         await submissions.SaveResultAsync(record, result);

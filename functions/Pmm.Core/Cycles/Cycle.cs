@@ -6,11 +6,15 @@ public enum CycleStatus
     Open,
     Closing,
     Closed,
+
+    /// <summary>Closing stopped: the final benchmarks could not be computed (see <see cref="Cycle.FailureReason"/>); staff retry it once the cause is fixed.</summary>
+    Failed,
 }
 
 /// <summary>
 /// A collection cycle: which year it collects, until when, and the versions of the KPI catalogue and of the Members
 /// reference set it is pinned to (fixed when it opens: every upload, template and benchmark of the cycle uses them).
+/// <see cref="FailureReason"/> says why closing stopped while the cycle is <see cref="CycleStatus.Failed"/>.
 /// </summary>
 public sealed record Cycle(
     string CycleId,
@@ -21,7 +25,8 @@ public sealed record Cycle(
     DateTimeOffset? ClosedAt,
     string? ClosedReason,
     string CatalogueVersion,
-    string MembersVersion);
+    string MembersVersion,
+    string? FailureReason = null);
 
 /// <summary>Why a cycle does not take a submission now, or null when it does.</summary>
 public sealed record SubmissionRefusal(string Code, string Message);
@@ -56,7 +61,7 @@ public static class CycleRules
     /// <summary>Whether a Member may submit to the cycle now, with the reason when not.</summary>
     public static SubmissionRefusal? RefuseSubmission(Cycle cycle, DateTimeOffset now) => cycle.Status switch
     {
-        CycleStatus.Closed or CycleStatus.Closing => new("cycle-closed", $"Cycle {cycle.CycleId} is closed ({cycle.ClosedReason ?? "closed"}); it no longer accepts submissions."),
+        CycleStatus.Closed or CycleStatus.Closing or CycleStatus.Failed => new("cycle-closed", $"Cycle {cycle.CycleId} is closed ({cycle.ClosedReason ?? "closed"}); it no longer accepts submissions."),
         _ when now > cycle.Deadline => new("deadline-passed", $"The deadline of cycle {cycle.CycleId} ({cycle.Deadline:u}) has passed; ask the WCO Secretariat for an extension."),
         _ => null,
     };

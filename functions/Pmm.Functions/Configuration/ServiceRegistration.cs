@@ -45,6 +45,7 @@ public static class ServiceRegistration
         services.AddSingleton<ReferenceStore>();
         services.AddSingleton<ReferenceDataProvider>();
         services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<Submissions.SubmissionVersions>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<StorageInitializer>();
         return services;

@@ -17,8 +17,11 @@ public sealed record CloseCycleEvent(string RequestedBy);
 /// <summary>Payload of the deadline extension event.</summary>
 public sealed record ExtendDeadlineEvent(DateTimeOffset Deadline, string RequestedBy);
 
-/// <summary>Input of the activity that records a cycle's status.</summary>
-public sealed record CycleStatusChange(string CycleId, CycleStatus Status, DateTimeOffset? At, string? Reason);
+/// <summary>Payload of the retry event: staff ask a failed cycle to compute its final benchmarks again.</summary>
+public sealed record RetryCycleEvent(string RequestedBy);
+
+/// <summary>Input of the activity that records a cycle's status (with why closing failed, for <see cref="CycleStatus.Failed"/>).</summary>
+public sealed record CycleStatusChange(string CycleId, CycleStatus Status, DateTimeOffset? At, string? Reason, string? FailureReason = null);
 
 /// <summary>Input of the activity that records a new deadline.</summary>
 public sealed record CycleDeadlineChange(string CycleId, DateTimeOffset Deadline);
@@ -31,11 +34,15 @@ public static class CycleEvents
 {
     public const string Close = "CloseCycle";
     public const string ExtendDeadline = "ExtendDeadline";
+    public const string Retry = "RetryCycle";
 }
 
-/// <summary>What staff and Members see of a cycle, with the catalogue and Members reference versions it is pinned to.</summary>
-public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string CatalogueVersion, string MembersVersion, string? Orchestration)
+/// <summary>
+/// What staff and Members see of a cycle, with the catalogue and Members reference versions it is pinned to, and why
+/// closing failed while it is <c>failed</c>.
+/// </summary>
+public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string CatalogueVersion, string MembersVersion, string? Orchestration, string? FailureReason = null)
 {
     public static CycleView From(Cycle c, string? orchestration = null) =>
-        new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, c.CatalogueVersion, c.MembersVersion, orchestration);
+        new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, c.CatalogueVersion, c.MembersVersion, orchestration, c.FailureReason);
 }

@@ -182,8 +182,40 @@ public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider refe
     }
 
     /// <summary>
+    /// Computes a failed cycle's final benchmarks again (after the cause was fixed): 202, the cycle goes back to closing
+    /// and then to closed, or to failed again with the new reason. Only a failed cycle can be retried (409 otherwise).
+    /// </summary>
+    [Function(nameof(RetryCycle))]
+    public async Task<IActionResult> RetryCycle(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/retry")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string cycleId,
+        CancellationToken cancellationToken)
+    {
+        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
+        {
+            return CycleNotFound(cycleId);
+        }
+
+        if (cycle.Status != CycleStatus.Failed)
+        {
+            return Problems.Conflict(ProblemCodes.CycleNotFailed, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()}, not failed; only a cycle whose closing failed can be retried.");
+        }
+
+        await client.RaiseEventAsync(InstanceIdOf(cycleId), CycleEvents.Retry, new RetryCycleEvent(caller!.Subject), cancellationToken);
+        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(cycle with { Status = CycleStatus.Closing, FailureReason = null }));
+    }
+
+    /// <summary>
     /// Runs a cycle: waits for the staff close event, a deadline extension, or the deadline (whichever comes
-    /// first; the others are cancelled), then stops submissions, computes final benchmarks, and closes.
+    /// first; the others are cancelled), then stops submissions, computes final benchmarks, and closes. If the
+    /// computation keeps failing the cycle is marked failed, with the reason, until staff retry it (<see cref="RetryCycle"/>).
     /// </summary>
     [Function(nameof(CycleOrchestration))]
     public static async Task<CycleOutcome> CycleOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, CycleOrchestrationInput input)
@@ -212,19 +244,50 @@ public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider refe
         var reason = winner == close ? $"closed by staff ({(await close).RequestedBy})" : "deadline passed";
         var closingAt = context.CurrentUtcDateTime;
         await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Closing, closingAt, reason), Retry);
-        var summary = await context.CallActivityAsync<BenchmarkSummary>(
-            nameof(BenchmarkFunctions.ComputeBenchmarks),
-            new BenchmarkRequest(input.CycleId, Final: true),
-            Retry);
+        BenchmarkSummary summary;
+        while (true)
+        {
+            try
+            {
+                summary = await context.CallActivityAsync<BenchmarkSummary>(
+                    nameof(BenchmarkFunctions.ComputeBenchmarks),
+                    new BenchmarkRequest(input.CycleId, Final: true),
+                    Retry);
+                break;
+            }
+            catch (TaskFailedException ex)
+            {
+                // Still failing after the retries: a cause staff must fix (an unusable reference version, say). The cycle
+                // says so instead of staying "closing" for good, and waits for staff to retry.
+                var failure = FailureReasonOf(ex);
+                log.LogError("Cycle {CycleId}: final benchmarks failed: {Failure}", input.CycleId, failure);
+                await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Failed, closingAt, reason, failure), Retry);
+                var retry = await context.WaitForExternalEvent<RetryCycleEvent>(CycleEvents.Retry);
+                log.LogInformation("Cycle {CycleId}: final benchmarks retried by {By}", input.CycleId, retry.RequestedBy);
+                await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Closing, closingAt, reason), Retry);
+            }
+        }
+
         var closedAt = context.CurrentUtcDateTime;
         await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Closed, closedAt, reason), Retry);
         log.LogInformation("Cycle {CycleId} closed: {Reason}; {Respondents} respondents, {Rows} benchmark rows", input.CycleId, reason, summary.Respondents, summary.Rows);
         return new CycleOutcome(input.CycleId, reason, closedAt, summary.Respondents, summary.Rows);
     }
 
+    /// <summary>
+    /// What a failed computation says to staff: the first line of the activity's error, which names what is wrong
+    /// (e.g. the catalogue version that cannot be loaded), kept short; the whole error is in the log.
+    /// </summary>
+    static string FailureReasonOf(TaskFailedException ex)
+    {
+        var message = (ex.FailureDetails.ErrorMessage ?? ex.FailureDetails.ErrorType).Split('\n')[0].Trim();
+        const int MaxLength = 300;
+        return $"Final benchmarks could not be computed: {(message.Length <= MaxLength ? message : message[..MaxLength] + "…")}";
+    }
+
     [Function(nameof(SetCycleStatus))]
     public async Task SetCycleStatus([ActivityTrigger] CycleStatusChange change) =>
-        await cycles.SetStatusAsync(change.CycleId, change.Status, change.At, change.Reason);
+        await cycles.SetStatusAsync(change.CycleId, change.Status, change.At, change.Reason, change.FailureReason);
 
     [Function(nameof(SetCycleDeadline))]
     public async Task SetCycleDeadline([ActivityTrigger] CycleDeadlineChange change) =>

@@ -22,6 +22,7 @@ public static class ProblemCodes
     public const string CycleNotOpen = "PMM-CYCLE-003";
     public const string DeadlinePassed = "PMM-CYCLE-004";
     public const string UnpublishedReferenceVersion = "PMM-CYCLE-005";
+    public const string CycleNotFailed = "PMM-CYCLE-006";
     public const string UnknownMember = "PMM-MEMBER-001";
     public const string SubmissionNotFound = "PMM-SUB-001";
     public const string InvalidCatalogue = "PMM-REF-001";

@@ -33,6 +33,7 @@ public sealed class SubmissionFunctions(
     SubmissionStore submissions,
     CurrentSubmissionStore current,
     ReferenceDataProvider reference,
+    SubmissionVersions versions,
     IOptions<UploadOptions> uploads,
     RequestAuthenticator auth,
     TimeProvider clock)
@@ -60,25 +61,8 @@ public sealed class SubmissionFunctions(
         }
 
         var (content, contentType, now, _, data) = upload;
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits), content, data.Catalogue);
-        if (await submissions.FindByHashAsync(cycleId, memberCode, hash, cancellationToken) is { } same)
-        {
-            // Idempotent resubmission: the same bytes return the existing version instead of a new one.
-            // If an earlier attempt stored it but failed before starting its validation, start it now.
-            if (same.Status == SubmissionStatus.Received && await client.GetInstanceAsync(InstanceIdOf(same.SubmissionId), cancellationToken) is null)
-            {
-                await StartValidationAsync(client, same, cancellationToken);
-            }
-
-            return new OkObjectResult(SubmissionView.From(same, await IsCurrentAsync(same, cancellationToken), null));
-        }
-
-        var record = new SubmissionRecord(cycleId, memberCode, Guid.CreateVersion7(now).ToString("N"), SubmissionStatus.Received, now, hash, contentType, content.Length, caller!.Subject);
-        await submissions.StoreOriginalAsync(record, new MemoryStream(content, writable: false), cancellationToken);
-        await submissions.AddAsync(record, cancellationToken);
-        await StartValidationAsync(client, record, cancellationToken);
-        var url = SubmissionView.UrlOf(cycleId, memberCode, record.SubmissionId);
-        return new AcceptedResult(url, SubmissionView.From(record, false, null));
+        var (view, created) = await versions.ReceiveAsync(client, cycleId, memberCode, content, contentType, now, data.Catalogue, caller!.Subject, cancellationToken);
+        return created ? new AcceptedResult(view.StatusUrl, view) : new OkObjectResult(view);
     }
 
     /// <summary>
@@ -324,13 +308,6 @@ public sealed class SubmissionFunctions(
     static ObjectResult UnknownMember(string memberCode, Cycle cycle) =>
         Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member of cycle '{cycle.CycleId}' (Members reference set {cycle.MembersVersion}); Member codes are ISO 3166-1 alpha-3, upper case, e.g. KEN.");
 
-    static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
-        client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(ValidationOrchestration),
-            new SubmissionRef(record.CycleId, record.MemberCode, record.SubmissionId),
-            new StartOrchestrationOptions(InstanceIdOf(record.SubmissionId)),
-            cancellationToken);
-
     /// <summary>Rejects a submission that could not be processed, with a finding that says so and what to do.</summary>
     [Function(nameof(RecordSystemError))]
     public async Task RecordSystemError([ActivityTrigger] SubmissionRef submission)
@@ -339,7 +316,7 @@ public sealed class SubmissionFunctions(
             ?? throw new InvalidOperationException($"Submission {submission.SubmissionId} has no record.");
         var finding = new Finding(RuleIds.SystemError, Severity.Error, "The file could not be processed because of an error on our side; it has been logged.", "Upload the file again later; if it keeps failing, contact the WCO Secretariat with the submission id.", Pointer: "file");
         await submissions.SaveResultAsync(record, new ValidationResult(ValidationStatus.Rejected, [finding], new Dictionary<string, decimal>(), 0));
-        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow());
+        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow(), systemError: true);
     }
 
     /// <summary>Other Members' current accepted KPI values in the cycle (for the outlier warning).</summary>

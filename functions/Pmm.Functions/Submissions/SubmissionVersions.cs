@@ -1,0 +1,58 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
+using Pmm.Functions.Configuration;
+using Pmm.Storage;
+
+namespace Pmm.Functions.Submissions;
+
+/// <summary>
+/// Turns an accepted upload into a version of the Member's submission and gets it validated, by the resubmission rules
+/// of <see cref="SubmissionStore.ReceiveAsync"/>: the same content as the latest version is that version; anything
+/// else is a new version, validated and, when accepted, made current.
+/// </summary>
+public sealed class SubmissionVersions(SubmissionStore submissions, CurrentSubmissionStore current, IOptions<UploadOptions> uploads, TimeProvider clock)
+{
+    /// <summary>
+    /// How long a version's receiver has to start its validation before an identical upload may start it instead. Far
+    /// longer than storing a record and scheduling an orchestration take; a Member retrying a minute later is served.
+    /// </summary>
+    public static readonly TimeSpan ValidationStartGrace = TimeSpan.FromMinutes(1);
+
+    /// <summary>The version the upload is, and whether it was created by this upload (202) or already existed (200).</summary>
+    public async Task<(SubmissionView View, bool Created)> ReceiveAsync(DurableTaskClient client, string cycleId, string memberCode, byte[] content, string contentType, DateTimeOffset receivedAt, KpiCatalogue catalogue, string uploadedBy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(content);
+        var parsed = SubmissionFormats.Read(contentType, new MemoryStream(content, writable: false), uploads.Value.ExcelLimits);
+        var hash = SubmissionFormats.ContentHash(parsed, content, catalogue);
+        var candidate = new SubmissionRecord(cycleId, memberCode, SubmissionStore.NewSubmissionId(receivedAt), SubmissionStatus.Received, receivedAt, hash, contentType, content.Length, uploadedBy);
+        var (record, created) = await submissions.ReceiveAsync(candidate, content, cancellationToken);
+        if (created)
+        {
+            await StartValidationAsync(client, record, cancellationToken);
+            return (SubmissionView.From(record, false, null), true);
+        }
+
+        if (record.Status == SubmissionStatus.Received
+            && await client.GetInstanceAsync(SubmissionFunctions.InstanceIdOf(record.SubmissionId), cancellationToken) is null
+            && await submissions.TryClaimValidationStartAsync(record, clock.GetUtcNow(), clock.GetUtcNow() - ValidationStartGrace, cancellationToken))
+        {
+            // Stored by an earlier attempt that stopped before starting its validation: start it now. (An identical upload
+            // racing this one that is still starting it holds a fresh claim, so it is never started twice.)
+            await StartValidationAsync(client, record, cancellationToken);
+        }
+
+        var isCurrent = await current.GetCurrentIdAsync(cycleId, memberCode, cancellationToken) == record.SubmissionId;
+        return (SubmissionView.From(record, isCurrent, null), false);
+    }
+
+    static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
+        client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(SubmissionFunctions.ValidationOrchestration),
+            new SubmissionRef(record.CycleId, record.MemberCode, record.SubmissionId),
+            new StartOrchestrationOptions(SubmissionFunctions.InstanceIdOf(record.SubmissionId)),
+            cancellationToken);
+}
