@@ -17,48 +17,36 @@ namespace Pmm.Functions.Catalogue;
 /// KPIs or Members' attributes without a code change), a cycle pins one of each when it opens, and NCPs and dashboards
 /// read the cycle's.
 /// </summary>
-public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleStore cycles, IOptions<UploadOptions> uploads, RequestAuthenticator auth)
+public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleStore cycles, IOptions<UploadOptions> uploads)
 {
-    const string CataloguesRoute = "catalogues";
-    const string MembersRoute = "members";
-
     /// <summary>
     /// The default catalogue and Members reference set: the embedded versions, which cycles opened without naming a
-    /// version use. A cycle's own (possibly another version): <c>GET /api/cycles/{cycleId}/catalogue</c>.
+    /// version use. A cycle's own (possibly another version): <see cref="GetCycleCatalogue"/>.
     /// </summary>
     [Function(nameof(GetCatalogue))]
-    public async Task<IActionResult> GetCatalogue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "catalogue")] HttpRequest req)
-    {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        return failure ?? new OkObjectResult(ReferenceDataView.From(reference.DefaultCatalogue, reference.DefaultMembers));
-    }
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
+    public IActionResult GetCatalogue(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.DefaultCatalogue)] HttpRequest req) =>
+        new OkObjectResult(ReferenceDataView.From(reference.DefaultCatalogue, reference.DefaultMembers));
 
     /// <summary>The JSON Schema of the JSON submission format, for NCPs' tools and editors.</summary>
     [Function(nameof(GetSubmissionSchema))]
-    public async Task<IActionResult> GetSubmissionSchema(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "schemas/submission")] HttpRequest req)
-    {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        return failure ?? new FileContentResult(ReferenceData.Read(ReferenceData.SubmissionSchemaFile), "application/schema+json");
-    }
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
+    public IActionResult GetSubmissionSchema(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.SubmissionSchema)] HttpRequest req) =>
+        new FileContentResult(ReferenceData.Read(ReferenceData.SubmissionSchemaFile), "application/schema+json");
 
     /// <summary>The catalogue and Members reference set a cycle is pinned to.</summary>
     [Function(nameof(GetCycleCatalogue))]
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
     public async Task<IActionResult> GetCycleCatalogue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/catalogue")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CycleCatalogue)] HttpRequest req,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
         {
-            return CycleFunctions.CycleNotFound(cycleId);
+            return CycleCommands.NotFound(cycleId);
         }
 
         var data = await reference.ForCycleAsync(cycle, cancellationToken);
@@ -67,51 +55,57 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
 
     /// <summary>Publishes a catalogue version (the catalogue JSON as body). Staff only; a version never changes once published.</summary>
     [Function(nameof(PublishCatalogue))]
+    [Access(AppRoles.Staff)]
     public Task<IActionResult> PublishCatalogue(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = CataloguesRoute + "/{version}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.CatalogueVersion)] HttpRequest req,
         string version,
         CancellationToken cancellationToken) =>
         PublishAsync(req, ReferenceKind.Catalogue, version, cancellationToken);
 
     [Function(nameof(ListCatalogues))]
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
     public Task<IActionResult> ListCatalogues(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CataloguesRoute)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Catalogues)] HttpRequest req,
         CancellationToken cancellationToken) =>
-        ListAsync(req, ReferenceKind.Catalogue, cancellationToken);
+        ListAsync(ReferenceKind.Catalogue, cancellationToken);
 
     /// <summary>A catalogue version's document as published: download it, edit it, publish it as a new version.</summary>
     [Function(nameof(GetCatalogueVersion))]
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
     public Task<IActionResult> GetCatalogueVersion(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = CataloguesRoute + "/{version}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CatalogueVersion)] HttpRequest req,
         string version,
         CancellationToken cancellationToken) =>
-        GetDocumentAsync(req, ReferenceKind.Catalogue, version, cancellationToken);
+        GetDocumentAsync(ReferenceKind.Catalogue, version, cancellationToken);
 
     /// <summary>Publishes a Members reference set version (the members JSON as body). Staff only; a version never changes once published.</summary>
     [Function(nameof(PublishMemberSet))]
+    [Access(AppRoles.Staff)]
     public Task<IActionResult> PublishMemberSet(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = MembersRoute + "/{version}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = Routes.MemberSet)] HttpRequest req,
         string version,
         CancellationToken cancellationToken) =>
         PublishAsync(req, ReferenceKind.Members, version, cancellationToken);
 
     [Function(nameof(ListMemberSets))]
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
     public Task<IActionResult> ListMemberSets(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MembersRoute)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MemberSets)] HttpRequest req,
         CancellationToken cancellationToken) =>
-        ListAsync(req, ReferenceKind.Members, cancellationToken);
+        ListAsync(ReferenceKind.Members, cancellationToken);
 
     /// <summary>A Members reference set version's document as published.</summary>
     [Function(nameof(GetMemberSet))]
+    [Access(AppRoles.Member, AppRoles.Staff, AppRoles.Reader)]
     public Task<IActionResult> GetMemberSet(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = MembersRoute + "/{version}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.MemberSet)] HttpRequest req,
         string version,
         CancellationToken cancellationToken) =>
-        GetDocumentAsync(req, ReferenceKind.Members, version, cancellationToken);
+        GetDocumentAsync(ReferenceKind.Members, version, cancellationToken);
 
-    static string UrlOf(ReferenceKind kind, string version) => $"/api/{RouteOf(kind)}/{version}";
+    static string UrlOf(ReferenceKind kind, string version) => Routes.Url(kind == ReferenceKind.Catalogue ? Routes.CatalogueVersion : Routes.MemberSet, version);
 
-    static string RouteOf(ReferenceKind kind) => kind == ReferenceKind.Catalogue ? CataloguesRoute : MembersRoute;
+    static string ListRouteOf(ReferenceKind kind) => kind == ReferenceKind.Catalogue ? Routes.Catalogues : Routes.MemberSets;
 
     /// <summary>Checks the document with the same loader the app uses, and returns the version it declares.</summary>
     static string? LoadVersion(ReferenceKind kind, byte[] document, string version)
@@ -123,21 +117,15 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
 
     async Task<IActionResult> PublishAsync(HttpRequest req, ReferenceKind kind, string version, CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         if (!Identifiers.IsReferenceVersion(version))
         {
-            return Problems.BadRequest(ProblemCodes.InvalidField, $"'{version}' cannot be a version: use 1-40 letters, digits, dots, hyphens or underscores, starting with a letter or digit (e.g. 2027.1).");
+            return Problems.InvalidField($"'{Problems.Shown(version)}' cannot be a version: use 1-40 letters, digits, dots, hyphens or underscores, starting with a letter or digit (e.g. 2027.1).", pointer: "{version}");
         }
 
-        var (document, tooLarge) = await RequestBody.ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
+        var (document, tooLarge) = await RequestBody.ReadLimitedAsync(req, uploads.Value.MaxBytes, cancellationToken);
         if (tooLarge)
         {
-            return Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The document is too large.", $"Documents are limited to {uploads.Value.MaxBytes} bytes.");
+            return Problems.TooLarge($"Reference documents are limited to {uploads.Value.MaxBytes} bytes.");
         }
 
         if (document.Length == 0)
@@ -165,7 +153,7 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
                 pointer: "/version");
         }
 
-        var outcome = await reference.PublishAsync(kind, version, document, caller!.Subject, cancellationToken);
+        var outcome = await reference.PublishAsync(kind, version, document, req.HttpContext.GetCaller().Subject, cancellationToken);
         var view = new ReferenceVersionView(version, version == reference.DefaultVersionOf(kind), null, UrlOf(kind, version));
         return outcome switch
         {
@@ -175,14 +163,8 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
         };
     }
 
-    async Task<IActionResult> ListAsync(HttpRequest req, ReferenceKind kind, CancellationToken cancellationToken)
+    async Task<IActionResult> ListAsync(ReferenceKind kind, CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         var defaultVersion = reference.DefaultVersionOf(kind);
         var stored = await reference.ListStoredAsync(kind, cancellationToken);
         var views = stored.Select(v => new ReferenceVersionView(v.Version, v.Version == defaultVersion, v.StoredAt, UrlOf(kind, v.Version))).ToList();
@@ -194,16 +176,10 @@ public sealed class CatalogueFunctions(ReferenceDataProvider reference, CycleSto
         return new OkObjectResult(views.OrderBy(v => v.Version, StringComparer.Ordinal));
     }
 
-    async Task<IActionResult> GetDocumentAsync(HttpRequest req, ReferenceKind kind, string version, CancellationToken cancellationToken)
+    async Task<IActionResult> GetDocumentAsync(ReferenceKind kind, string version, CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Member, AppRoles.Staff, AppRoles.Reader);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         return await reference.GetDocumentAsync(kind, version, cancellationToken) is { } document
             ? new FileContentResult(document.ToArray(), ReferenceStore.JsonContentType)
-            : Problems.NotFound(ProblemCodes.VersionNotFound, $"There is no {ReferenceDataProvider.SourceOf(kind, version)}. GET /api/{RouteOf(kind)} lists the published versions.");
+            : Problems.NotFound(ProblemCodes.VersionNotFound, $"There is no {ReferenceDataProvider.SourceOf(kind, version)}. {Routes.Show("GET", ListRouteOf(kind))} lists the published versions.");
     }
 }
