@@ -273,6 +273,20 @@ public class HttpPipelineTests(LocalHostFixture app)
         Assert.Equal("KEN", Assert.IsType<Caller>(result).MemberCode);
     }
 
+    // Under Azure Functions the binding data the pipeline reads also holds query values: a "memberCode" there is not
+    // a Member route, so a function without one is not refused (nor failed) because of it.
+    [Fact]
+    public async Task Pipeline_MemberCodeOutsideRoute_Ignored()
+    {
+        var pipeline = app.Host.Services.GetRequiredService<HttpPipeline>();
+        var http = new DefaultHttpContext { RequestServices = app.Host.Services };
+        http.Request.Headers.Authorization = $"Bearer {Staff}";
+
+        var result = await pipeline.RunAsync(typeof(CycleFunctions).GetMethod(nameof(CycleFunctions.ListCycles))!, http, new Dictionary<string, object?> { ["memberCode"] = "ken" }, () => Task.FromResult<object?>("admitted"));
+
+        Assert.Equal("admitted", result);
+    }
+
     /// <summary>A body sent chunked: no Content-Length, so only reading it tells its size.</summary>
     sealed class ChunkedContent : HttpContent
     {

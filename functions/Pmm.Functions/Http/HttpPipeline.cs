@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Pmm.Core;
 using Pmm.Functions.Auth;
@@ -17,6 +19,8 @@ namespace Pmm.Functions.Http;
 /// </summary>
 public sealed class HttpPipeline(RequestAuthenticator auth, ILogger<HttpPipeline> logger)
 {
+    static readonly ConcurrentDictionary<MethodInfo, bool> MemberRoutes = new();
+
     /// <summary>Runs one call: the result to write (a refusal, the function's own, or the server error problem).</summary>
     public async Task<object?> RunAsync(MethodInfo function, HttpContext http, IReadOnlyDictionary<string, object?> routeValues, Func<Task<object?>> invoke)
     {
@@ -59,9 +63,10 @@ public sealed class HttpPipeline(RequestAuthenticator auth, ILogger<HttpPipeline
             return failure;
         }
 
-        if (routeValues.TryGetValue(Routes.MemberCodeParameter, out var value))
+        // Only a route parameter names a Member: under Azure Functions the binding data also holds query values.
+        if (HasMemberRoute(function))
         {
-            var memberCode = value?.ToString();
+            var memberCode = routeValues.TryGetValue(Routes.MemberCodeParameter, out var value) ? value?.ToString() : null;
             if (!Identifiers.IsMemberCode(memberCode))
             {
                 return Problems.UnknownMember(memberCode);
@@ -81,6 +86,11 @@ public sealed class HttpPipeline(RequestAuthenticator auth, ILogger<HttpPipeline
         http.Items[typeof(Caller)] = caller;
         return null;
     }
+
+    static bool HasMemberRoute(MethodInfo function) =>
+        MemberRoutes.GetOrAdd(function, f => f.GetParameters()
+            .Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()?.Route)
+            .Any(r => r is not null && r.Contains($"{{{Routes.MemberCodeParameter}}}", StringComparison.Ordinal)));
 }
 
 /// <summary>The caller <see cref="HttpPipeline"/> authenticated for this request.</summary>
