@@ -54,6 +54,7 @@ public static class ServiceRegistration
         services.AddSingleton<CycleCommands>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<BenchmarkQueries>();
+        services.AddSingleton<ReferencePublishing>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<StorageInitializer>();
         return services;
