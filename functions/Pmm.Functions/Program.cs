@@ -1,10 +1,15 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Pmm.Functions.Configuration;
+using Pmm.Functions.Http;
 
 // Azure Functions entry point (isolated worker with ASP.NET Core integration). The local development
 // host (functions/Pmm.LocalHost) registers the same services through AddPmm and runs the same classes.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+
+// Who may call each HTTP function ([Access]) and PMM-SERVER-001 for unexpected errors: the same HttpPipeline the
+// local host runs around every call.
+builder.UseWhen<HttpPipelineMiddleware>(HttpPipelineMiddleware.IsHttp);
 builder.Services.AddPmm(builder.Configuration);
 builder.Build().Run();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
+using Pmm.Functions.Http;
 
 namespace Pmm.LocalHost;
 
@@ -24,7 +25,7 @@ static class Demo
         var cycleId = $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
 
         output.WriteLine($"1. Staff open cycle {cycleId} (reporting year {year})");
-        var open = await Send(http, HttpMethod.Post, "api/cycles", staff, JsonContent.Create(new { cycleId, reportingYear = year, deadline = DateTimeOffset.UtcNow.AddDays(30) }));
+        var open = await Send(http, HttpMethod.Post, Path(Routes.Cycles), staff, JsonContent.Create(new { cycleId, reportingYear = year, deadline = DateTimeOffset.UtcNow.AddDays(30) }));
         output.WriteLine($"   -> {(int)open.StatusCode} {open.StatusCode}");
         if (!open.IsSuccessStatusCode)
         {
@@ -37,7 +38,7 @@ static class Demo
         foreach (var (member, csv) in SampleFiles(year))
         {
             var token = DevelopmentTokens.Mint(auth, AppRoles.Member, member);
-            var upload = await Send(http, HttpMethod.Post, $"api/cycles/{cycleId}/members/{member}/submissions", token, new StringContent(csv, MediaTypeHeaderValue.Parse("text/csv")));
+            var upload = await Send(http, HttpMethod.Post, Path(Routes.Submissions, cycleId, member), token, new StringContent(csv, MediaTypeHeaderValue.Parse("text/csv")));
             var url = upload.Headers.Location?.ToString() ?? "";
             output.WriteLine($"   {member}: {(int)upload.StatusCode} {upload.StatusCode} -> {url}");
             pending.Add((member, url, token));
@@ -59,21 +60,21 @@ static class Demo
         }
 
         output.WriteLine("4. Staff close the cycle");
-        var close = await Send(http, HttpMethod.Post, $"api/cycles/{cycleId}/close", staff, null);
+        var close = await Send(http, HttpMethod.Post, Path(Routes.CycleClose, cycleId), staff, null);
         output.WriteLine($"   -> {(int)close.StatusCode} {close.StatusCode}");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         string? cycleStatus = null;
         while (DateTime.UtcNow < deadline && cycleStatus != "closed")
         {
             await Task.Delay(500);
-            var cycle = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}", staff, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
+            var cycle = await (await Send(http, HttpMethod.Get, Path(Routes.Cycle, cycleId), staff, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
             cycleStatus = cycle.GetProperty("status").GetString();
         }
 
         output.WriteLine($"   cycle is {cycleStatus}");
         output.WriteLine("5. Final benchmarks (a dashboard's view, Reader role)");
         var reader = DevelopmentTokens.Mint(auth, AppRoles.Reader);
-        var table = await (await Send(http, HttpMethod.Get, $"api/cycles/{cycleId}/benchmarks", reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
+        var table = await (await Send(http, HttpMethod.Get, Path(Routes.CycleBenchmarks, cycleId), reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
         output.WriteLine($"   status={table.GetProperty("status").GetString()} audience={table.GetProperty("audience").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
         output.WriteLine($"   ({RestrictedMember} chose 'restricted' for TF-01: it is not in this public view; WCO staff see it in GET .../benchmarks)");
         output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-6} {"n",3} {"mean",10} {"median",10}");
@@ -150,6 +151,9 @@ static class Demo
             await Task.Delay(300);
         }
     }
+
+    /// <summary>A route's path relative to the host's base address.</summary>
+    static string Path(string template, params string[] values) => Routes.Url(template, values).TrimStart('/');
 
     static async Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, string token, HttpContent? content)
     {

@@ -28,20 +28,12 @@ static class HttpFunctionEndpoints
         }
     }
 
+    /// <summary>Runs the function inside the app's <see cref="HttpPipeline"/>, as its worker middleware does under Azure Functions.</summary>
     static async Task InvokeAsync(HttpFunction function, HttpContext context)
     {
         var services = context.RequestServices;
-        var arguments = function.Method.GetParameters().Select(p => Bind(p, context)).ToArray();
-        object? result;
-        try
-        {
-            result = await Invocation.InvokeAsync(function.Method, Invocation.CreateInstance(function.Method, services), arguments);
-        }
-        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger(function.Name).LogError(ex, "Function {Function} failed", function.Name);
-            result = Problems.Create(StatusCodes.Status500InternalServerError, "PMM-SERVER-001", "Internal error.", "The server could not complete the request; it has been logged.");
-        }
+        var result = await services.GetRequiredService<HttpPipeline>().RunAsync(function.Method, context, context.Request.RouteValues, () =>
+            Invocation.InvokeAsync(function.Method, Invocation.CreateInstance(function.Method, services), [.. function.Method.GetParameters().Select(p => Bind(p, context))]));
 
         if (result is IActionResult action)
         {

@@ -57,6 +57,9 @@ public sealed class LocalFunctionsHost : IAsyncDisposable
         ConfigureLogging(builder.Logging, configuration, logging);
         builder.WebHost.ConfigureKestrel(k =>
         {
+            // The largest body any function accepts (uploads, reference documents); above it Kestrel itself refuses,
+            // which HttpPipeline answers as 413 PMM-REQ-004 like the functions' own limits.
+            k.Limits.MaxRequestBodySize = configuration.GetSection(UploadOptions.Section).Get<UploadOptions>()?.MaxBytes ?? new UploadOptions().MaxBytes;
             if (port == 0)
             {
                 k.Listen(IPAddress.Loopback, 0);

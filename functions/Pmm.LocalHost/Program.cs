@@ -47,14 +47,7 @@ switch (command)
             var configuration = FunctionsConfiguration.Build(appRoot, args);
             var port = configuration.GetValue("port", 7071);
             await using var host = await LocalFunctionsHost.StartAsync(configuration, port);
-            Console.WriteLine($"""
-
-            PMM local host: {host.BaseAddress}api  ({host.Functions.Count} functions: {host.Functions.Http.Count} HTTP, {host.Functions.Orchestrators.Count} orchestrators, {host.Functions.Activities.Count} activities, {host.Functions.Timers.Count} timers)
-            Durable backend: Azure Storage provider on {configuration["AzureWebJobsStorage"]}
-            Get a development token:   ./pmm token Staff | ./pmm token Member KEN | ./pmm token Reader
-            Try:  curl -H "Authorization: Bearer $(./pmm token Staff)" {host.BaseAddress}api/cycles
-            Ctrl+C stops.
-            """);
+            Console.WriteLine(Banner.Text(host.BaseAddress, host.Functions, configuration));
             await host.WaitForShutdownSignalAsync();
             return 0;
         }

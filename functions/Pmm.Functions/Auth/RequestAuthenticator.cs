@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Pmm.Core;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Http;
 
@@ -14,9 +15,8 @@ namespace Pmm.Functions.Auth;
 public readonly record struct AuthResult(Caller? Caller, IActionResult? Failure);
 
 /// <summary>
-/// Validates the bearer JWT of a request (issuer, audience, signature, lifetime) and checks the caller's
-/// role. Called by every HTTP function itself, so the same checks run under Azure Functions and under the
-/// local host.
+/// Validates the bearer JWT of a request (issuer, audience, signature, lifetime, a canonical Member claim) and
+/// checks the caller's role. Called by <see cref="HttpPipeline"/> for every HTTP function, under both hosts.
 /// </summary>
 public sealed class RequestAuthenticator
 {
@@ -75,6 +75,13 @@ public sealed class RequestAuthenticator
         var identity = validation.ClaimsIdentity;
         var roles = identity.FindAll(options.RoleClaim).Select(c => c.Value).Where(AppRoles.All.Contains).ToHashSet(StringComparer.Ordinal);
         var member = identity.FindFirst(options.MemberClaim)?.Value;
+        if (member is not null && !Identifiers.IsMemberCode(member))
+        {
+            // Never folded to upper case: one Member has one code, so 'ken' would be a second Kenya.
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            return new(null, Problems.Create(StatusCodes.Status401Unauthorized, ProblemCodes.InvalidToken, "The bearer token is not valid.", $"The token's '{options.MemberClaim}' claim '{Problems.Shown(member)}' is not a Member code; it must be ISO 3166-1 alpha-3 in upper case (e.g. KEN). Ask for a token with the canonical code."));
+        }
+
         var caller = new Caller(identity.FindFirst("sub")?.Value ?? identity.FindFirst("oid")?.Value ?? "unknown", roles, member);
         if (!allowedRoles.Any(roles.Contains))
         {
@@ -88,18 +95,6 @@ public sealed class RequestAuthenticator
 
         return new(caller, null);
     }
-
-    /// <summary>As <see cref="AuthenticateAsync"/>, and the caller must be allowed to act for <paramref name="memberCode"/>.</summary>
-    public async Task<AuthResult> AuthenticateForMemberAsync(HttpRequest request, string memberCode, params string[] allowedRoles)
-    {
-        var result = await AuthenticateAsync(request, allowedRoles);
-        return result.Failure is null && !result.Caller!.MayActFor(memberCode)
-            ? new(result.Caller, OtherMember(result.Caller, memberCode))
-            : result;
-    }
-
-    static ObjectResult OtherMember(Caller caller, string memberCode) =>
-        Forbidden(ProblemCodes.OtherMember, $"This token is bound to Member '{caller.MemberCode}' and cannot access data of Member '{memberCode}'.");
 
     static ObjectResult Forbidden(string code, string detail) => Problems.Forbidden(code, detail);
 

@@ -33,7 +33,7 @@ public sealed class BenchmarkFunctions(
     BenchmarkStore benchmarks,
     ReferenceDataProvider reference,
     IOptions<BenchmarkOptions> options,
-    RequestAuthenticator auth,
+    BenchmarkQueries queries,
     TimeProvider clock,
     ILogger<BenchmarkFunctions> logger)
 {
@@ -93,59 +93,24 @@ public sealed class BenchmarkFunctions(
     /// aggregate only values their Members allowed that audience to see.
     /// </summary>
     [Function(nameof(GetBenchmarks))]
+    [Access(AppRoles.Reader, AppRoles.Staff, AppRoles.Member)]
     public async Task<IActionResult> GetBenchmarks(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/benchmarks")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CycleBenchmarks)] HttpRequest req,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Reader, AppRoles.Staff, AppRoles.Member);
-        if (failure is not null)
+        var (table, problem) = await queries.ReadAsync(cycleId, req.HttpContext.GetCaller(), req.Query["audience"].ToString(), req.Query["status"].ToString(), cancellationToken);
+        if (problem is not null)
         {
-            return failure;
+            return problem;
         }
 
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return CycleFunctions.CycleNotFound(cycleId);
-        }
-
-        var catalogue = (await reference.ForCycleAsync(cycle, cancellationToken)).Catalogue;
-        var levels = BenchmarkCalculator.Audiences(catalogue);
-        var allowed = caller!.AudienceIndex(levels);
-        var audience = levels[allowed];
-        if (req.Query["audience"].ToString() is { Length: > 0 } asked)
-        {
-            var index = levels.ToList().FindIndex(l => string.Equals(l, asked, StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-            {
-                return Problems.BadRequest(ProblemCodes.InvalidField, $"audience must be one of {string.Join(", ", levels)}, not '{asked}'.", pointer: "?audience");
-            }
-
-            if (index > allowed)
-            {
-                return Problems.Forbidden(ProblemCodes.AudienceNotAllowed, $"Your role may read benchmarks up to the '{levels[allowed]}' audience, not '{levels[index]}'.");
-            }
-
-            audience = levels[index];
-        }
-
-        BenchmarkKind kind;
-        var requested = req.Query["status"].ToString();
-        if (requested.Length == 0)
-        {
-            kind = cycle.Status == CycleStatus.Closed ? BenchmarkKind.Final : BenchmarkKind.Provisional;
-        }
-        else if (!Enum.TryParse(requested, ignoreCase: true, out kind))
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidField, $"status must be 'final' or 'provisional', not '{requested}'.", pointer: "?status");
-        }
-
-        var rows = await benchmarks.ReadAsync(cycleId, kind, audience, cancellationToken);
+        var rows = table!.Rows;
         return new OkObjectResult(new
         {
             cycleId,
-            status = kind.ToString().ToLowerInvariant(),
-            audience,
+            status = table.Kind.ToString().ToLowerInvariant(),
+            table.Audience,
             computedAt = rows.Count > 0 ? rows.Max(r => r.ComputedAt) : (DateTimeOffset?)null,
             respondents = rows.Count > 0 ? rows[0].Respondents : 0,
             catalogueVersion = rows.Count > 0 ? rows[0].CatalogueVersion : null,

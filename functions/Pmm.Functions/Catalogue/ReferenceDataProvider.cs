@@ -39,7 +39,7 @@ public sealed class ReferenceDataProvider(ReferenceStore store)
     readonly ConcurrentDictionary<string, MemberDirectory> memberSets = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, SubmissionValidator> validators = new(StringComparer.Ordinal);
 
-    /// <summary>The embedded catalogue: the version of cycles that name none, and of <c>GET /api/catalogue</c>.</summary>
+    /// <summary>The embedded catalogue: the version of cycles that name none, and of <see cref="CatalogueFunctions.GetCatalogue"/>.</summary>
     public KpiCatalogue DefaultCatalogue { get; } = KpiCatalogue.Embedded;
 
     /// <summary>The embedded Members reference set: the version of cycles that name none.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Pmm.Functions.Configuration;
 
@@ -59,9 +60,15 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult("Set exactly one of Pmm:Auth:Authority (Entra ID) or Pmm:Auth:SigningKey (local development).");
         }
 
-        if (hasKey && (!TryDecode(SigningKey!, out var bytes) || bytes.Length < 32))
+        byte[] bytes = [];
+        if (hasKey && (!TryDecode(SigningKey!, out bytes) || bytes.Length < 32))
         {
             yield return new ValidationResult("Pmm:Auth:SigningKey must be base64 of at least 32 random bytes.");
+        }
+        else if (hasKey && bytes.All(b => b == bytes[0]))
+        {
+            // All zero (or one repeated byte): anyone could sign a Staff token with it.
+            yield return new ValidationResult("Pmm:Auth:SigningKey is one byte repeated (e.g. all zero), which anyone can guess; generate a random key (./pmm init writes one).");
         }
     }
 
@@ -77,9 +84,24 @@ public sealed class BenchmarkOptions
 {
     public const string Section = "Pmm:Benchmarks";
 
+    /// <summary>The lowest publication threshold where real identities call: with two, either Member can read the other's value off the mean.</summary>
+    public const int LeastMinimumRespondents = 3;
+
     /// <summary>Groups with fewer reporting Members than this are published as suppressed (n only), so no single Member's value can be read off.</summary>
     [Range(1, 1000)]
-    public int MinimumRespondents { get; set; } = 3;
+    public int MinimumRespondents { get; set; } = LeastMinimumRespondents;
+}
+
+/// <summary>
+/// Refuses a publication threshold below <see cref="BenchmarkOptions.LeastMinimumRespondents"/> wherever tokens come
+/// from Entra ID (real Members). Only a development host (signing key, synthetic data and tests) may go lower.
+/// </summary>
+sealed class BenchmarkOptionsValidation(IOptions<AuthOptions> auth) : IValidateOptions<BenchmarkOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BenchmarkOptions options) =>
+        options.MinimumRespondents < BenchmarkOptions.LeastMinimumRespondents && !string.IsNullOrWhiteSpace(auth.Value.Authority)
+            ? ValidateOptionsResult.Fail($"{BenchmarkOptions.Section}:{nameof(BenchmarkOptions.MinimumRespondents)} is {options.MinimumRespondents}; with real identities ({AuthOptions.Section}:{nameof(AuthOptions.Authority)}) it must be at least {BenchmarkOptions.LeastMinimumRespondents}, or one Member's value could be read off a published group.")
+            : ValidateOptionsResult.Success;
 }
 
 /// <summary>Limits on uploads.</summary>

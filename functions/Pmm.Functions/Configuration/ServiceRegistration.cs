@@ -8,7 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Benchmarks;
 using Pmm.Functions.Catalogue;
+using Pmm.Functions.Cycles;
+using Pmm.Functions.Http;
+using Pmm.Functions.Submissions;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Configuration;
@@ -21,6 +25,7 @@ public static class ServiceRegistration
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BenchmarkOptions>().Bind(configuration.GetSection(BenchmarkOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BenchmarkOptions>, BenchmarkOptionsValidation>();
         services.AddOptions<UploadOptions>().Bind(configuration.GetSection(UploadOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddAzureClients(clients =>
@@ -46,6 +51,11 @@ public static class ServiceRegistration
         services.AddSingleton<ReferenceDataProvider>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<Submissions.SubmissionVersions>();
+        services.AddSingleton<HttpPipeline>();
+        services.AddSingleton<CycleCommands>();
+        services.AddSingleton<SubmissionIntake>();
+        services.AddSingleton<BenchmarkQueries>();
+        services.AddSingleton<ReferencePublishing>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<StorageInitializer>();
         return services;

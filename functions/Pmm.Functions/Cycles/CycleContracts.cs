@@ -2,10 +2,10 @@ using Pmm.Core.Cycles;
 
 namespace Pmm.Functions.Cycles;
 
-/// <summary>Body of POST /api/cycles. Without a catalogue or Members version, the cycle uses the embedded (default) one.</summary>
+/// <summary>Body of <see cref="CycleFunctions.OpenCycle"/>. Without a catalogue or Members version, the cycle uses the embedded (default) one.</summary>
 public sealed record OpenCycleRequest(string? CycleId, int ReportingYear, DateTimeOffset? Deadline, string? CatalogueVersion = null, string? MembersVersion = null);
 
-/// <summary>Body of POST /api/cycles/{cycleId}/deadline.</summary>
+/// <summary>Body of <see cref="CycleFunctions.ExtendDeadline"/>.</summary>
 public sealed record ExtendDeadlineRequest(DateTimeOffset? Deadline);
 
 /// <summary>Input of the cycle orchestration.</summary>

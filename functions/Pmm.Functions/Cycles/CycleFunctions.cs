@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Benchmarks;
-using Pmm.Functions.Catalogue;
 using Pmm.Functions.Http;
 using Pmm.Storage;
 
@@ -18,167 +17,85 @@ namespace Pmm.Functions.Cycles;
 /// orchestration per cycle (instance id <c>cycle-{cycleId}</c>) waits for the close event or the deadline.
 /// A cycle is pinned to a catalogue and a Members reference version when it opens.
 /// </summary>
-public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider reference, RequestAuthenticator auth, TimeProvider clock)
+public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
 {
     public static string InstanceIdOf(string cycleId) => $"cycle-{cycleId}";
 
     [Function(nameof(OpenCycle))]
+    [Access(AppRoles.Staff)]
     public async Task<IActionResult> OpenCycle(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Cycles)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         var (body, problem) = await RequestJson.ReadAsync<OpenCycleRequest>(req, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var now = clock.GetUtcNow();
-        var problems = CycleRules.CheckOpen(body!.CycleId, body.ReportingYear, body.Deadline ?? DateTimeOffset.MinValue, now);
-        if (problems.Count > 0)
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidField, string.Join(" ", problems), errors: problems);
-        }
-
-        var catalogueVersion = body.CatalogueVersion ?? reference.DefaultCatalogue.Version;
-        if (await reference.FindCatalogueAsync(catalogueVersion, cancellationToken) is null)
-        {
-            return Problems.BadRequest(ProblemCodes.UnpublishedReferenceVersion, $"catalogueVersion '{catalogueVersion}' is not a published catalogue version. GET /api/catalogues lists them; staff publish one with PUT /api/catalogues/{{version}}. Leave the field out for the default ({reference.DefaultCatalogue.Version}).", pointer: "/catalogueVersion");
-        }
-
-        var membersVersion = body.MembersVersion ?? reference.DefaultMembersVersion;
-        if (await reference.FindMembersAsync(membersVersion, cancellationToken) is null)
-        {
-            return Problems.BadRequest(ProblemCodes.UnpublishedReferenceVersion, $"membersVersion '{membersVersion}' is not a published Members reference version. GET /api/members lists them; staff publish one with PUT /api/members/{{version}}. Leave the field out for the default ({reference.DefaultMembersVersion}).", pointer: "/membersVersion");
-        }
-
-        var cycle = new Cycle(body.CycleId!, body.ReportingYear, body.Deadline!.Value, CycleStatus.Open, now, null, null, catalogueVersion, membersVersion);
-        var instanceId = InstanceIdOf(cycle.CycleId);
-        if (!await cycles.TryCreateAsync(cycle, cancellationToken))
-        {
-            // The row exists. If its orchestration also exists the cycle is already open (or was): 409.
-            // If not, an earlier open stopped between the two steps: finish it with the stored values.
-            if (await client.GetInstanceAsync(instanceId, cancellationToken) is { } existing)
-            {
-                return Problems.Conflict(ProblemCodes.CycleExists, $"Cycle '{cycle.CycleId}' already exists (orchestration {existing.RuntimeStatus}). Use GET /api/cycles/{cycle.CycleId} to see it.");
-            }
-
-            cycle = (await cycles.GetAsync(cycle.CycleId, cancellationToken))!;
-        }
-
-        await client.ScheduleNewOrchestrationInstanceAsync(
-            nameof(CycleOrchestration),
-            new CycleOrchestrationInput(cycle.CycleId, cycle.ReportingYear, cycle.Deadline),
-            new StartOrchestrationOptions(instanceId),
-            cancellationToken);
-        return new CreatedResult($"/api/cycles/{cycle.CycleId}", CycleView.From(cycle, "Pending"));
+        var (cycle, refused) = await commands.OpenAsync(body!, client, cancellationToken);
+        return refused ?? new CreatedResult(Routes.Url(Routes.Cycle, cycle!.CycleId), CycleView.From(cycle, "Pending"));
     }
 
     [Function(nameof(ListCycles))]
+    [Access(AppRoles.Staff, AppRoles.Member, AppRoles.Reader)]
     public async Task<IActionResult> ListCycles(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Cycles)] HttpRequest req,
         CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff, AppRoles.Member, AppRoles.Reader);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         var all = await cycles.ListAsync(cancellationToken);
         return new OkObjectResult(all.OrderByDescending(c => c.OpenedAt).Select(c => CycleView.From(c)));
     }
 
     [Function(nameof(GetCycle))]
+    [Access(AppRoles.Staff, AppRoles.Member, AppRoles.Reader)]
     public async Task<IActionResult> GetCycle(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Cycle)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff, AppRoles.Member, AppRoles.Reader);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
         {
-            return CycleNotFound(cycleId);
+            return CycleCommands.NotFound(cycleId);
         }
 
-        string? orchestration = null;
-        if (caller!.IsStaff)
-        {
-            orchestration = (await client.GetInstanceAsync(InstanceIdOf(cycleId), cancellationToken))?.RuntimeStatus.ToString();
-        }
-
+        // Only staff see the orchestration's state.
+        var orchestration = req.HttpContext.GetCaller().IsStaff
+            ? (await client.GetInstanceAsync(InstanceIdOf(cycleId), cancellationToken))?.RuntimeStatus.ToString()
+            : null;
         return new OkObjectResult(CycleView.From(cycle, orchestration));
     }
 
     [Function(nameof(CloseCycle))]
+    [Access(AppRoles.Staff)]
     public async Task<IActionResult> CloseCycle(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/close")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CycleClose)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        var (found, notOpen) = await OpenCycleAsync(cycleId, "it cannot be closed again", cancellationToken);
-        if (notOpen is not null)
-        {
-            return notOpen;
-        }
-
-        await client.RaiseEventAsync(InstanceIdOf(cycleId), CycleEvents.Close, new CloseCycleEvent(caller!.Subject), cancellationToken);
-        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(found! with { Status = CycleStatus.Closing }));
+        var (cycle, refused) = await commands.CloseAsync(cycleId, req.HttpContext.GetCaller(), client, cancellationToken);
+        return refused ?? new AcceptedResult(Routes.Url(Routes.Cycle, cycleId), CycleView.From(cycle!));
     }
 
     [Function(nameof(ExtendDeadline))]
+    [Access(AppRoles.Staff)]
     public async Task<IActionResult> ExtendDeadline(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/deadline")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CycleDeadline)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         var (body, problem) = await RequestJson.ReadAsync<ExtendDeadlineRequest>(req, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var (found, notOpen) = await OpenCycleAsync(cycleId, "its deadline can no longer change", cancellationToken);
-        if (notOpen is not null)
-        {
-            return notOpen;
-        }
-
-        var cycle = found!;
-        if (body!.Deadline is not { } deadline || deadline <= cycle.Deadline || deadline <= clock.GetUtcNow())
-        {
-            return Problems.BadRequest(ProblemCodes.InvalidField, $"deadline must be later than the current deadline ({cycle.Deadline:u}) and in the future.", pointer: "/deadline");
-        }
-
-        await client.RaiseEventAsync(InstanceIdOf(cycleId), CycleEvents.ExtendDeadline, new ExtendDeadlineEvent(deadline, caller!.Subject), cancellationToken);
-        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(cycle with { Deadline = deadline }));
+        var (cycle, refused) = await commands.ExtendDeadlineAsync(cycleId, body!, req.HttpContext.GetCaller(), client, cancellationToken);
+        return refused ?? new AcceptedResult(Routes.Url(Routes.Cycle, cycleId), CycleView.From(cycle!));
     }
 
     /// <summary>
@@ -186,30 +103,15 @@ public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider refe
     /// and then to closed, or to failed again with the new reason. Only a failed cycle can be retried (409 otherwise).
     /// </summary>
     [Function(nameof(RetryCycle))]
+    [Access(AppRoles.Staff)]
     public async Task<IActionResult> RetryCycle(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/retry")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CycleRetry)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateAsync(req, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return CycleNotFound(cycleId);
-        }
-
-        if (cycle.Status != CycleStatus.Failed)
-        {
-            return Problems.Conflict(ProblemCodes.CycleNotFailed, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()}, not failed; only a cycle whose closing failed can be retried.");
-        }
-
-        await client.RaiseEventAsync(InstanceIdOf(cycleId), CycleEvents.Retry, new RetryCycleEvent(caller!.Subject), cancellationToken);
-        return new AcceptedResult($"/api/cycles/{cycleId}", CycleView.From(cycle with { Status = CycleStatus.Closing, FailureReason = null }));
+        var (cycle, refused) = await commands.RetryAsync(cycleId, req.HttpContext.GetCaller(), client, cancellationToken);
+        return refused ?? new AcceptedResult(Routes.Url(Routes.Cycle, cycleId), CycleView.From(cycle!));
     }
 
     /// <summary>
@@ -295,20 +197,4 @@ public sealed class CycleFunctions(CycleStore cycles, ReferenceDataProvider refe
 
     /// <summary>Storage calls in activities are retried a few times for transient failures.</summary>
     internal static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2));
-
-    /// <summary>The cycle if it exists and is open; otherwise the 404 or the 409 (saying why, and what can no longer happen).</summary>
-    async Task<(Cycle? Cycle, IActionResult? Problem)> OpenCycleAsync(string cycleId, string consequence, CancellationToken cancellationToken)
-    {
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return (null, CycleNotFound(cycleId));
-        }
-
-        return cycle.Status == CycleStatus.Open
-            ? (cycle, null)
-            : (cycle, Problems.Conflict(ProblemCodes.CycleNotOpen, $"Cycle '{cycleId}' is {cycle.Status.ToString().ToLowerInvariant()} ({cycle.ClosedReason ?? "closing"}); {consequence}."));
-    }
-
-    internal static IActionResult CycleNotFound(string cycleId) =>
-        Problems.NotFound(ProblemCodes.CycleNotFound, $"There is no cycle '{cycleId}'. GET /api/cycles lists the cycles.");
 }

@@ -30,6 +30,7 @@ public static class ProblemCodes
     public const string VersionMismatch = "PMM-REF-003";
     public const string VersionExists = "PMM-REF-004";
     public const string VersionNotFound = "PMM-REF-005";
+    public const string ServerError = "PMM-SERVER-001";
 }
 
 /// <summary>Builds <c>application/problem+json</c> responses.</summary>
@@ -64,6 +65,28 @@ public static class Problems
 
     public static ObjectResult BadRequest(string code, string detail, string? pointer = null, object? errors = null) =>
         Create(StatusCodes.Status400BadRequest, code, "The request is not valid.", detail, pointer, errors);
+
+    /// <summary>400 <c>PMM-REQ-002</c>: always lists its problems in <c>errors</c> (the detail alone when there is one).</summary>
+    public static ObjectResult InvalidField(string detail, string? pointer = null, IReadOnlyList<string>? errors = null) =>
+        BadRequest(ProblemCodes.InvalidField, detail, pointer, errors is { Count: > 0 } ? errors : [detail]);
+
+    /// <summary>413 <c>PMM-REQ-004</c>: a body larger than the endpoint accepts.</summary>
+    public static ObjectResult TooLarge(string detail) =>
+        Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The request body is too large.", detail);
+
+    /// <summary>500 <c>PMM-SERVER-001</c>: says nothing about the cause, which is logged.</summary>
+    public static ObjectResult ServerError() =>
+        Create(StatusCodes.Status500InternalServerError, ProblemCodes.ServerError, "Internal error.", "The server could not complete the request; it has been logged.");
+
+    /// <summary>
+    /// 404 <c>PMM-MEMBER-001</c> for a value that is not a Member code at all. Member codes have one form only, so
+    /// <c>ken</c> or <c>KEN </c> name no Member (they are never folded to <c>KEN</c>, which would count it twice).
+    /// </summary>
+    public static ObjectResult UnknownMember(string? memberCode) =>
+        NotFound(ProblemCodes.UnknownMember, $"'{Shown(memberCode)}' is not a Member code; Member codes are ISO 3166-1 alpha-3 in upper case, e.g. KEN.");
+
+    /// <summary>A user's value shown in a message, cut short: a detail never grows with the input.</summary>
+    public static string Shown(string? value) => value is null ? "" : value.Length <= 40 ? value : value[..40] + "…";
 
     public static ObjectResult Forbidden(string code, string detail) =>
         Create(StatusCodes.Status403Forbidden, code, "Not allowed.", detail);

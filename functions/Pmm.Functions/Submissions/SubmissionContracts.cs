@@ -2,6 +2,7 @@ using Pmm.Core.Formats;
 using Pmm.Core.Kpis;
 using Pmm.Core.Submissions;
 using Pmm.Core.Validation;
+using Pmm.Functions.Http;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Submissions;
@@ -58,5 +59,5 @@ public sealed record SubmissionView(
         result?.Canonical);
 
     public static string UrlOf(string cycleId, string memberCode, string submissionId) =>
-        $"/api/cycles/{cycleId}/members/{memberCode}/submissions/{submissionId}";
+        Routes.Url(Routes.Submission, cycleId, memberCode, submissionId);
 }

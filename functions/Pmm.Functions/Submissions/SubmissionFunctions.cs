@@ -34,27 +34,23 @@ public sealed class SubmissionFunctions(
     CurrentSubmissionStore current,
     ReferenceDataProvider reference,
     SubmissionVersions versions,
+    SubmissionIntake intake,
     IOptions<UploadOptions> uploads,
-    RequestAuthenticator auth,
     TimeProvider clock)
 {
     public static string InstanceIdOf(string submissionId) => $"submission-{submissionId}";
 
     [Function(nameof(UploadSubmission))]
+    [Access(AppRoles.Member, AppRoles.Staff, MemberScoped = true)]
     public async Task<IActionResult> UploadSubmission(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/members/{memberCode}/submissions")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Submissions)] HttpRequest req,
         [DurableClient] DurableTaskClient client,
         string cycleId,
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        var (upload, problem) = await ReadUploadAsync(req, cycleId, memberCode, requireOpen: true, cancellationToken);
+        var caller = req.HttpContext.GetCaller();
+        var (upload, problem) = await intake.ReadUploadAsync(req, cycleId, memberCode, requireOpen: true, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -70,27 +66,20 @@ public sealed class SubmissionFunctions(
     /// before submitting it. Works on open and closed cycles (only the reporting year is needed).
     /// </summary>
     [Function(nameof(ValidateOnly))]
+    [Access(AppRoles.Member, AppRoles.Staff, MemberScoped = true)]
     public async Task<IActionResult> ValidateOnly(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "cycles/{cycleId}/members/{memberCode}/validate")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.Validate)] HttpRequest req,
         string cycleId,
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        var (upload, problem) = await ReadUploadAsync(req, cycleId, memberCode, requireOpen: false, cancellationToken);
+        var (upload, problem) = await intake.ReadUploadAsync(req, cycleId, memberCode, requireOpen: false, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var data = upload.Reference;
-        var peers = await PeersAsync(cycleId, memberCode, data.Catalogue, cancellationToken);
-        var result = data.Validator.Validate(SubmissionFormats.Read(upload.ContentType, new MemoryStream(upload.Content, writable: false), uploads.Value.ExcelLimits), upload.Cycle.ReportingYear, peers.Kpis, peers.Items);
+        var result = await intake.ValidateOnlyAsync(upload, memberCode, cancellationToken);
         return new OkObjectResult(new
         {
             cycleId,
@@ -98,8 +87,8 @@ public sealed class SubmissionFunctions(
             status = result.Status.ToString(),
             stored = false,
             result.Format,
-            errors = result.Findings.Count(f => f.Severity == Severity.Error),
-            warnings = result.Findings.Count(f => f.Severity == Severity.Warning),
+            errors = result.Errors,
+            warnings = result.Warnings,
             result.Findings,
             result.KpiValues,
         });
@@ -107,50 +96,29 @@ public sealed class SubmissionFunctions(
 
     /// <summary>The Excel template of a cycle for a Member: one row per data item, T and T-1 columns, protected headers.</summary>
     [Function(nameof(GetTemplate))]
+    [Access(AppRoles.Member, AppRoles.Staff, MemberScoped = true)]
     public async Task<IActionResult> GetTemplate(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/members/{memberCode}/template")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Template)] HttpRequest req,
         string cycleId,
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (_, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return CycleFunctions.CycleNotFound(cycleId);
-        }
-
-        var (catalogue, members, _) = await reference.ForCycleAsync(cycle, cancellationToken);
-        if (!members.ByCode.TryGetValue(memberCode, out var member))
-        {
-            return UnknownMember(memberCode, cycle);
-        }
-
-        var workbook = ExcelTemplate.Create(catalogue, cycle.CycleId, cycle.ReportingYear, member.Code, member.Name);
-        return new FileContentResult(workbook, SubmissionFormats.Xlsx) { FileDownloadName = $"PMM-{cycle.CycleId}-{member.Code}.xlsx" };
+        var (workbook, fileName, problem) = await intake.TemplateAsync(cycleId, memberCode, cancellationToken);
+        return problem ?? new FileContentResult(workbook, SubmissionFormats.Xlsx) { FileDownloadName = fileName };
     }
 
     [Function(nameof(GetSubmission))]
+    [Access(AppRoles.Member, AppRoles.Staff, MemberScoped = true)]
     public async Task<IActionResult> GetSubmission(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/members/{memberCode}/submissions/{submissionId}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Submission)] HttpRequest req,
         string cycleId,
         string memberCode,
         string submissionId,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         if (await submissions.GetAsync(cycleId, memberCode, submissionId, cancellationToken) is not { } record)
         {
-            return Problems.NotFound(ProblemCodes.SubmissionNotFound, $"Member {memberCode} has no submission '{submissionId}' in cycle '{cycleId}'.");
+            return Problems.NotFound(ProblemCodes.SubmissionNotFound, $"Member {memberCode} has no submission '{Problems.Shown(submissionId)}' in cycle '{Problems.Shown(cycleId)}'.");
         }
 
         var result = record.Status is SubmissionStatus.Accepted or SubmissionStatus.Rejected
@@ -160,18 +128,13 @@ public sealed class SubmissionFunctions(
     }
 
     [Function(nameof(ListSubmissions))]
+    [Access(AppRoles.Member, AppRoles.Staff, MemberScoped = true)]
     public async Task<IActionResult> ListSubmissions(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "cycles/{cycleId}/members/{memberCode}/submissions")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.Submissions)] HttpRequest req,
         string cycleId,
         string memberCode,
         CancellationToken cancellationToken)
     {
-        var (caller, failure) = await auth.AuthenticateForMemberAsync(req, memberCode, AppRoles.Member, AppRoles.Staff);
-        if (failure is not null)
-        {
-            return failure;
-        }
-
         var currentId = await current.GetCurrentIdAsync(cycleId, memberCode, cancellationToken);
         var versions = await submissions.ListAsync(cycleId, memberCode, cancellationToken);
         return new OkObjectResult(versions.Select(r => SubmissionView.From(r, r.SubmissionId == currentId, null)));
@@ -222,8 +185,8 @@ public sealed class SubmissionFunctions(
         await submissions.SaveResultAsync(record, result);
         return new ValidationSummary(
             result.Status,
-            result.Findings.Count(f => f.Severity == Severity.Error),
-            result.Findings.Count(f => f.Severity == Severity.Warning),
+            result.Errors,
+            result.Warnings,
             result.KpiValues,
             result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal),
             result.ItemValues);
@@ -254,59 +217,6 @@ public sealed class SubmissionFunctions(
         await submissions.SetVerdictAsync(record, status, verdict.Summary.Errors, verdict.Summary.Warnings, clock.GetUtcNow());
     }
 
-    /// <summary>The checks every upload passes before its content is looked at: Member, cycle, type, size, emptiness.</summary>
-    async Task<(Upload Upload, IActionResult? Problem)> ReadUploadAsync(HttpRequest req, string cycleId, string memberCode, bool requireOpen, CancellationToken cancellationToken)
-    {
-        if (await cycles.GetAsync(cycleId, cancellationToken) is not { } cycle)
-        {
-            return (null!, CycleFunctions.CycleNotFound(cycleId));
-        }
-
-        var data = await reference.ForCycleAsync(cycle, cancellationToken);
-        if (!data.Members.ByCode.ContainsKey(memberCode))
-        {
-            return (null!, UnknownMember(memberCode, cycle));
-        }
-
-        var now = clock.GetUtcNow();
-        if (requireOpen && CycleRules.RefuseSubmission(cycle, now) is { } refusal)
-        {
-            return (null!, Problems.Conflict(refusal.Code == "deadline-passed" ? ProblemCodes.DeadlinePassed : ProblemCodes.CycleNotOpen, refusal.Message));
-        }
-
-        var contentType = (req.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
-        if (!SubmissionFormats.IsSupported(contentType))
-        {
-            return (null!, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ProblemCodes.UnsupportedMediaType, "Unsupported file type.", $"Content-Type '{contentType}' is not accepted; send {string.Join(" or ", SubmissionFormats.MediaTypes)}."));
-        }
-
-        var (content, tooLarge) = await RequestBody.ReadLimitedAsync(req.Body, uploads.Value.MaxBytes, cancellationToken);
-        if (tooLarge)
-        {
-            return (null!, Problems.Create(StatusCodes.Status413PayloadTooLarge, ProblemCodes.TooLarge, "The file is too large.", $"Uploads are limited to {uploads.Value.MaxBytes} bytes."));
-        }
-
-        if (content.Length == 0)
-        {
-            return (null!, Problems.BadRequest(ProblemCodes.EmptyFile, "The uploaded file is empty."));
-        }
-
-        if (contentType == SubmissionFormats.Xlsx
-            && ExcelSubmissionReader.ReadTemplateInfo(new MemoryStream(content, writable: false), uploads.Value.ExcelLimits) is { } template
-            && (template.CycleId != cycleId || template.MemberCode != memberCode))
-        {
-            return (null!, Problems.BadRequest(ProblemCodes.OtherTemplate, $"This workbook is the template of Member {template.MemberCode} for cycle '{template.CycleId}', not of {memberCode} for '{cycleId}'. Download the right one from GET /api/cycles/{cycleId}/members/{memberCode}/template."));
-        }
-
-        return (new Upload(content, contentType, now, cycle, data), null);
-    }
-
-    /// <summary>An upload that passed the request checks, with the cycle and its reference data already loaded for it.</summary>
-    sealed record Upload(byte[] Content, string ContentType, DateTimeOffset Now, Cycle Cycle, CycleReferenceData Reference);
-
-    /// <summary>The Member is not in the cycle's Members reference set (or the code is not a Member code at all).</summary>
-    static ObjectResult UnknownMember(string memberCode, Cycle cycle) =>
-        Problems.NotFound(ProblemCodes.UnknownMember, $"'{memberCode}' is not a Member of cycle '{cycle.CycleId}' (Members reference set {cycle.MembersVersion}); Member codes are ISO 3166-1 alpha-3, upper case, e.g. KEN.");
 
     /// <summary>Rejects a submission that could not be processed, with a finding that says so and what to do.</summary>
     [Function(nameof(RecordSystemError))]
@@ -319,19 +229,9 @@ public sealed class SubmissionFunctions(
         await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow(), systemError: true);
     }
 
-    /// <summary>Other Members' current accepted KPI values in the cycle (for the outlier warning).</summary>
-    /// <summary>
-    /// Other Members' current KPI and item values for the peer comparison, limited to what a Member's NCP may see: the
-    /// warnings show their median to the submitter, so a value disclosed more narrowly than the WCO level stays out.
-    /// </summary>
-    async Task<(IReadOnlyList<IReadOnlyDictionary<string, decimal>> Kpis, IReadOnlyList<IReadOnlyDictionary<string, decimal>> Items)> PeersAsync(string cycleId, string memberCode, KpiCatalogue catalogue, CancellationToken cancellationToken = default)
-    {
-        var audience = Caller.MemberAudienceIndex(catalogue.DisclosureLevels);
-        var others = (await current.ListAsync(cycleId, cancellationToken)).Where(m => m.MemberCode != memberCode).ToList();
-        return (
-            [.. others.Select(m => BenchmarkCalculator.VisibleValues(catalogue, m, audience))],
-            [.. others.Select(m => BenchmarkCalculator.VisibleItems(catalogue, m, audience))]);
-    }
+    /// <summary>Other Members' current values a submission is compared with.</summary>
+    Task<PeerValues> PeersAsync(string cycleId, string memberCode, KpiCatalogue catalogue, CancellationToken cancellationToken = default) =>
+        intake.PeersAsync(cycleId, memberCode, catalogue, cancellationToken);
 
     async Task<bool> IsCurrentAsync(SubmissionRecord record, CancellationToken cancellationToken) =>
         await current.GetCurrentIdAsync(record.CycleId, record.MemberCode, cancellationToken) == record.SubmissionId;
