@@ -141,7 +141,9 @@ public sealed class SubmissionStore(PmmStorage storage, TimeProvider clock)
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Another upload of this Member moved the latest row first: read it again and decide again.
+                // Another upload of this Member moved the latest row first: read it again and decide again, after a
+                // short random pause so that uploads racing each other do not keep colliding in step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 50) * (attempt + 1)), cancellationToken);
             }
         }
 
@@ -150,7 +152,7 @@ public sealed class SubmissionStore(PmmStorage storage, TimeProvider clock)
             await DeleteUnreferencedOriginalAsync(record, cancellationToken);
         }
 
-        throw new InvalidOperationException($"Could not store a submission of {candidate.MemberCode} in cycle {candidate.CycleId}: too many concurrent uploads.");
+        throw new ConcurrentUploadsException(candidate.CycleId, candidate.MemberCode);
     }
 
     /// <summary>
@@ -350,3 +352,10 @@ public sealed class SubmissionStore(PmmStorage storage, TimeProvider clock)
         e.GetDateTimeOffset("CompletedAt"),
         e.GetBoolean("SystemError") ?? false);
 }
+
+/// <summary>
+/// The Member's latest version kept moving under this upload (other uploads of the same Member stored first, many times
+/// in a row): nothing of this upload was kept, and sending it again a moment later will succeed.
+/// </summary>
+public sealed class ConcurrentUploadsException(string cycleId, string memberCode)
+    : Exception($"Could not store a submission of {memberCode} in cycle {cycleId}: too many concurrent uploads.");

@@ -156,4 +156,32 @@ public class ReferenceDataChecksTests
         Assert.Contains(says, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", ex.Message, StringComparison.Ordinal);
     }
+
+    // Text that is not UTF-8, or an escape of half a character, in a reference document was a runtime exception when the
+    // string was read (a 500 on PUT /api/members/{version}); it is refused pointing at the place, without parser text.
+    [Theory]
+    [InlineData("members", "line 1, byte 15 holds the byte 0xF8")]
+    [InlineData("catalogue", "line 1, byte 15 holds the byte 0xF8")]
+    [InlineData("members-surrogate", "line 1, byte 13 has an escape of half a character (\\ud800)")]
+    [InlineData("catalogue-surrogate", "line 1, byte 13 has an escape of half a character (\\ud800)")]
+    public void Load_TextNotUtf8OrLoneSurrogate_RefusedWithPlace(string kind, string says)
+    {
+        var bytes = kind.EndsWith("-surrogate", StringComparison.Ordinal)
+            ? Encoding.ASCII.GetBytes("{\"version\": \"\\ud800x\"}")
+            : [.. Encoding.ASCII.GetBytes("{\"version\": \"a"), 0xF8, .. Encoding.ASCII.GetBytes("\"}")];
+        var ex = kind.StartsWith("members", StringComparison.Ordinal)
+            ? Assert.Throws<CatalogueException>(() => MemberDirectory.Load(new MemoryStream(bytes), "m.json"))
+            : Assert.Throws<CatalogueException>(() => KpiCatalogue.Load(new MemoryStream(bytes), "c.json"));
+        Assert.Contains(says, ex.Message, StringComparison.Ordinal);
+    }
+
+    // A syntax error says where, in our words: the parser's message ("is an invalid start of a value", "LineNumber:") is not shown.
+    [Fact]
+    public void LoadMembers_NotJson_PlaceWithoutParserText()
+    {
+        var ex = Assert.Throws<CatalogueException>(() => MemberDirectory.Load(new MemoryStream(Encoding.ASCII.GetBytes("{\"version\": x}")), "m.json"));
+        Assert.Contains("(line 1, byte 13)", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("invalid start", ex.Message, StringComparison.Ordinal);
+    }
 }

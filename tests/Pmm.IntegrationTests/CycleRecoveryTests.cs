@@ -36,6 +36,10 @@ public class CycleRecoveryTests(LocalHostFixture app)
         Assert.Equal("Running", failed.GetProperty("orchestration").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/retry", app.Token(AppRoles.Member, "KEN"))).StatusCode);
 
+        // The reason is the computation's error, for the Secretariat: a Member sees that the cycle failed, not why.
+        var seenByMember = await (await app.SendAsync(HttpMethod.Get, $"api/cycles/{cycleId}", app.Token(AppRoles.Member, "KEN"))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(("failed", JsonValueKind.Null), (seenByMember.GetProperty("status").GetString(), seenByMember.GetProperty("failureReason").ValueKind));
+
         var catalogue = JsonNode.Parse(ReferenceData.Read(ReferenceData.CatalogueFile))!.AsObject();
         catalogue["version"] = version;
         var publish = await app.SendAsync(HttpMethod.Put, $"api/catalogues/{version}", staff, new StringContent(catalogue.ToJsonString(), Encoding.UTF8, "application/json"));

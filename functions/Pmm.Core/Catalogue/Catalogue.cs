@@ -153,15 +153,7 @@ public sealed class KpiCatalogue
     /// <summary>Reads and checks a catalogue; a bad catalogue throws <see cref="CatalogueException"/> naming the entry at fault.</summary>
     public static KpiCatalogue Load(Stream json, string source)
     {
-        CatalogueDocument? doc;
-        try
-        {
-            doc = JsonSerializer.Deserialize<CatalogueDocument>(json, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new CatalogueException($"{source}: not valid catalogue JSON at {ex.Path} (line {ex.LineNumber + 1}): {ex.Message}");
-        }
+        var doc = ReferenceJson.Deserialize<CatalogueDocument>(json, Json, source, "catalogue");
 
         if (doc is null || string.IsNullOrWhiteSpace(doc.Version))
         {

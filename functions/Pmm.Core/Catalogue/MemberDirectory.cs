@@ -86,15 +86,7 @@ public sealed class MemberDirectory
     /// <summary>Reads and checks Member reference data; a bad file throws <see cref="CatalogueException"/> naming the Member at fault.</summary>
     public static MemberDirectory Load(Stream json, string source)
     {
-        Document? doc;
-        try
-        {
-            doc = JsonSerializer.Deserialize<Document>(json, Json);
-        }
-        catch (JsonException ex)
-        {
-            throw new CatalogueException($"{source}: not valid member reference JSON at {ex.Path} (line {ex.LineNumber + 1}): {ex.Message}");
-        }
+        var doc = ReferenceJson.Deserialize<Document>(json, Json, source, "member reference");
 
         if (doc is null)
         {

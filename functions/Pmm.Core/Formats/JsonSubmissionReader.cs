@@ -268,7 +268,7 @@ public static class JsonSubmissionReader
     /// The first string (or property name) whose \u escapes leave half a character (a lone surrogate), which cannot be
     /// made into text; null when there is none. Only files with such an escape are read token by token.
     /// </summary>
-    static (int Line, int Byte, string Escape)? LoneSurrogate(ReadOnlySpan<byte> text)
+    internal static (int Line, int Byte, string Escape)? LoneSurrogate(ReadOnlySpan<byte> text)
     {
         if (text.IndexOf("\\ud"u8) < 0 && text.IndexOf("\\uD"u8) < 0)
         {

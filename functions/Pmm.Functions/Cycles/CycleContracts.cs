@@ -45,4 +45,14 @@ public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset
 {
     public static CycleView From(Cycle c, string? orchestration = null) =>
         new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, c.CatalogueVersion, c.MembersVersion, orchestration, c.FailureReason);
+
+    /// <summary>
+    /// The cycle as a caller may see it: the failure reason is the computation's error, for the Secretariat that can fix
+    /// its cause; Members and Readers see only that the cycle failed.
+    /// </summary>
+    public static Cycle Visible(Cycle cycle, bool staff)
+    {
+        ArgumentNullException.ThrowIfNull(cycle);
+        return staff ? cycle : cycle with { FailureReason = null };
+    }
 }

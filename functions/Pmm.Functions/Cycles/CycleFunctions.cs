@@ -45,7 +45,8 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
         CancellationToken cancellationToken)
     {
         var all = await cycles.ListAsync(cancellationToken);
-        return new OkObjectResult(all.OrderByDescending(c => c.OpenedAt).Select(c => CycleView.From(c)));
+        var staff = req.HttpContext.GetCaller().IsStaff;
+        return new OkObjectResult(all.OrderByDescending(c => c.OpenedAt).Select(c => CycleView.From(CycleView.Visible(c, staff))));
     }
 
     [Function(nameof(GetCycle))]
@@ -65,7 +66,7 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
         var orchestration = req.HttpContext.GetCaller().IsStaff
             ? (await client.GetInstanceAsync(InstanceIdOf(cycleId), cancellationToken))?.RuntimeStatus.ToString()
             : null;
-        return new OkObjectResult(CycleView.From(cycle, orchestration));
+        return new OkObjectResult(CycleView.From(CycleView.Visible(cycle, req.HttpContext.GetCaller().IsStaff), orchestration));
     }
 
     [Function(nameof(CloseCycle))]

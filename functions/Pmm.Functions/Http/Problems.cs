@@ -25,6 +25,7 @@ public static class ProblemCodes
     public const string CycleNotFailed = "PMM-CYCLE-006";
     public const string UnknownMember = "PMM-MEMBER-001";
     public const string SubmissionNotFound = "PMM-SUB-001";
+    public const string ConcurrentUploads = "PMM-SUB-002";
     public const string InvalidCatalogue = "PMM-REF-001";
     public const string InvalidMemberSet = "PMM-REF-002";
     public const string VersionMismatch = "PMM-REF-003";

@@ -57,8 +57,16 @@ public sealed class SubmissionFunctions(
         }
 
         var (content, contentType, now, _, data) = upload;
-        var (view, created) = await versions.ReceiveAsync(client, cycleId, memberCode, content, contentType, now, data.Catalogue, caller!.Subject, cancellationToken);
-        return created ? new AcceptedResult(view.StatusUrl, view) : new OkObjectResult(view);
+        try
+        {
+            var (view, created) = await versions.ReceiveAsync(client, cycleId, memberCode, content, contentType, now, data.Catalogue, caller!.Subject, cancellationToken);
+            return created ? new AcceptedResult(view.StatusUrl, view) : new OkObjectResult(view);
+        }
+        catch (ConcurrentUploadsException)
+        {
+            req.HttpContext.Response.Headers.RetryAfter = "2";
+            return Problems.Conflict(ProblemCodes.ConcurrentUploads, $"Other uploads of Member {memberCode} were being stored at the same moment, and this one was not kept. Send it again in a few seconds.");
+        }
     }
 
     /// <summary>
