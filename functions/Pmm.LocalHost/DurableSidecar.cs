@@ -31,21 +31,7 @@ sealed class DurableSidecar : IAsyncDisposable
     /// <remarks>Takes ownership of <paramref name="loggerFactory"/>.</remarks>
     public static async Task<DurableSidecar> StartAsync(IConfiguration configuration, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var durable = configuration.GetSection($"{FunctionsConfiguration.HostSection}:extensions:durableTask");
-        var hubName = FunctionsConfiguration.ResolveSetting(configuration, durable["hubName"]) ?? "pmmlocal";
-        var connection = configuration["AzureWebJobsStorage"]
-            ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: the durable backend needs a storage connection string (UseDevelopmentStorage=true for Azurite).");
-        var settings = new AzureStorageOrchestrationServiceSettings
-        {
-            TaskHubName = hubName,
-            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
-            // A stable worker id lets a restarted host take its partition leases back at once.
-            WorkerId = configuration["PMM_WORKER_ID"] ?? $"pmm-localhost-{Environment.MachineName}",
-            PartitionCount = durable.GetValue("storageProvider:partitionCount", 4),
-            MaxQueuePollingInterval = durable.GetValue("storageProvider:maxQueuePollingInterval", TimeSpan.FromSeconds(2)),
-            LoggerFactory = loggerFactory,
-        };
-        var service = new AzureStorageOrchestrationService(settings);
+        var service = new AzureStorageOrchestrationService(Settings(configuration, loggerFactory));
         await service.CreateIfNotExistsAsync();
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -63,6 +49,39 @@ sealed class DurableSidecar : IAsyncDisposable
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DurableSidecar(app, new Uri(address), loggerFactory);
+    }
+
+    /// <summary>The provider's settings, taken from host.json's <c>extensions:durableTask</c> as the Functions host takes them.</summary>
+    internal static AzureStorageOrchestrationServiceSettings Settings(IConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        var durable = configuration.GetSection($"{FunctionsConfiguration.HostSection}:extensions:durableTask");
+        var hubName = FunctionsConfiguration.ResolveSetting(configuration, durable["hubName"]) ?? "pmmlocal";
+        var connection = configuration["AzureWebJobsStorage"]
+            ?? throw new InvalidOperationException("AzureWebJobsStorage is not set: the durable backend needs a storage connection string (UseDevelopmentStorage=true for Azurite).");
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = hubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection),
+            // A stable worker id lets a restarted host take its partition leases back at once.
+            WorkerId = configuration["PMM_WORKER_ID"] ?? $"pmm-localhost-{Environment.MachineName}",
+            PartitionCount = durable.GetValue("storageProvider:partitionCount", 4),
+            MaxQueuePollingInterval = durable.GetValue("storageProvider:maxQueuePollingInterval", TimeSpan.FromSeconds(2)),
+            LoggerFactory = loggerFactory,
+        };
+        var storage = durable.GetSection("storageProvider");
+        // A message taken by a host that dies stays invisible this long; the provider's default (5 min) is what a
+        // restarted host waited for. Unset, the provider's default applies, as in Azure.
+        if (storage.GetValue<TimeSpan?>("controlQueueVisibilityTimeout") is { } control)
+        {
+            settings.ControlQueueVisibilityTimeout = control;
+        }
+
+        if (storage.GetValue<TimeSpan?>("workItemQueueVisibilityTimeout") is { } workItem)
+        {
+            settings.WorkItemQueueVisibilityTimeout = workItem;
+        }
+
+        return settings;
     }
 
     public async ValueTask DisposeAsync()
