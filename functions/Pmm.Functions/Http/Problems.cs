@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Pmm.Core.Submissions;
 
 namespace Pmm.Functions.Http;
 
@@ -86,8 +87,11 @@ public static class Problems
     public static ObjectResult UnknownMember(string? memberCode) =>
         NotFound(ProblemCodes.UnknownMember, $"'{Shown(memberCode)}' is not a Member code; Member codes are ISO 3166-1 alpha-3 in upper case, e.g. KEN.");
 
-    /// <summary>A user's value shown in a message, cut short: a detail never grows with the input.</summary>
-    public static string Shown(string? value) => value is null ? "" : value.Length <= 40 ? value : value[..40] + "…";
+    /// <summary>
+    /// A user's value shown in a problem detail: the core's <see cref="UserText.Excerpt(string?, int)"/> (never half a
+    /// character, control characters visible), kept to 40 characters, so a detail never grows with the input.
+    /// </summary>
+    public static string Shown(string? value) => UserText.Excerpt(value, 40);
 
     public static ObjectResult Forbidden(string code, string detail) =>
         Create(StatusCodes.Status403Forbidden, code, "Not allowed.", detail);
