@@ -23,7 +23,7 @@ public class BenchmarkCalculatorTests
         Assert.Equal(["public", "wco", "restricted"], Catalogue.DisclosureLevels);
         Assert.Equal("public", Catalogue.Kpis.Single(k => k.Code == "TF-01").Disclosure);
 
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100, "wco"), M("POL", 95, "restricted"), M("DEU", 80, "Public")], minimumRespondents: 1);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100, "wco"), M("POL", 95, "restricted"), M("DEU", 80, "Public")], new DisclosureParameters(3, 3), 2);
         Benchmark Global(string audience) => rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global && r.Audience == audience);
 
         Assert.Equal((2, 85.0), (Global("public").N, Global("public").Mean!.Value));
@@ -69,7 +69,7 @@ public class BenchmarkCalculatorTests
     [Fact]
     public void Compute_UnknownLevel_MostRestricted()
     {
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90, "secret")], minimumRespondents: 1);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90, "secret")], new DisclosureParameters(3, 3), 2);
 
         Assert.Equal([0, 0, 1], Catalogue.DisclosureLevels.Select(a => rows.Single(r => r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global && r.Audience == a).N));
     }
@@ -78,7 +78,7 @@ public class BenchmarkCalculatorTests
     [Fact]
     public void Compute_GlobalAndRegion_MeanAndMedian()
     {
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 3);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], new DisclosureParameters(3, 3), 2);
 
         var global = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.Global);
         Assert.Equal(4, global.N);
@@ -92,7 +92,7 @@ public class BenchmarkCalculatorTests
     [Fact]
     public void Compute_SmallGroup_Suppressed()
     {
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 3);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], new DisclosureParameters(3, 3), 2);
 
         var africa = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Group == "ESA");
         Assert.True(africa.Suppressed);
@@ -105,7 +105,7 @@ public class BenchmarkCalculatorTests
     [Fact]
     public void Compute_EveryKpiAndRegion_HasARow()
     {
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("XXX", 1)], minimumRespondents: 1);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("XXX", 1)], new DisclosureParameters(3, 3), 2);
 
         Assert.Equal(Catalogue.Kpis.Count * Catalogue.DisclosureLevels.Count * (1 + Members.Regions.Count + Members.IncomeGroups.Count), rows.Count);
         Assert.All(rows, r => Assert.Equal(0, r.N));
@@ -115,7 +115,7 @@ public class BenchmarkCalculatorTests
     [Fact]
     public void Compute_IncomeGroups_FromMemberData()
     {
-        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], minimumRespondents: 1);
+        var rows = BenchmarkCalculator.Compute(Catalogue, Members, [M("FRA", 90), M("BEL", 100), M("POL", 95), M("KEN", 50)], new DisclosureParameters(3, 3), 2);
 
         var high = rows.Single(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup && r.Group == Members.ByCode["FRA"].IncomeGroup);
         Assert.Equal(rows.Count(r => r.Audience == Widest && r.KpiCode == "TF-01" && r.Scope == BenchmarkScopes.IncomeGroup), Members.IncomeGroups.Count);

@@ -289,7 +289,7 @@ public class StorageTests : IAsyncLifetime
     {
         var benchmarks = new BenchmarkStore(storage);
         var cycle = TestStorage.Unique("c");
-        Benchmark Row(string kpi, double mean) => new(kpi, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, 3, mean, mean, false);
+        Benchmark Row(string kpi, double mean) => new(kpi, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, BenchmarkCalculator.AllAudience, 3, mean, null, mean, null, Confidentiality.Free, null);
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Provisional, [Row("A", 1), Row("B", 2)], 3, "v1", DateTimeOffset.UtcNow);
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, [Row("A", 9)], 3, "v1", DateTimeOffset.UtcNow);
 
@@ -307,7 +307,7 @@ public class StorageTests : IAsyncLifetime
     {
         var benchmarks = new BenchmarkStore(storage);
         var cycle = TestStorage.Unique("c");
-        Benchmark Row(string audience, int n, double mean) => new("TF-01", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, n, mean, mean, false, audience);
+        Benchmark Row(string audience, int n, double mean) => new("TF-01", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, audience, n, mean, null, mean, null, Confidentiality.Free, null);
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, [Row("public", 3, 1), Row("wco", 4, 2), Row("restricted", 5, 3)], 5, "v1", DateTimeOffset.UtcNow);
 
         var wco = Assert.Single(await benchmarks.ReadAsync(cycle, BenchmarkKind.Final, "wco"));
@@ -322,7 +322,7 @@ public class StorageTests : IAsyncLifetime
     {
         var benchmarks = new BenchmarkStore(storage);
         var cycle = TestStorage.Unique("c");
-        var rows = Enumerable.Range(0, 250).Select(i => new Benchmark($"K{i:000}", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, 1, i, i, false)).ToList();
+        var rows = Enumerable.Range(0, 250).Select(i => new Benchmark($"K{i:000}", BenchmarkScopes.Global, BenchmarkScopes.AllGroup, BenchmarkCalculator.AllAudience, 1, i, null, i, null, Confidentiality.Free, null)).ToList();
 
         await benchmarks.ReplaceAsync(cycle, BenchmarkKind.Final, rows, 1, "v1", DateTimeOffset.UtcNow);
 

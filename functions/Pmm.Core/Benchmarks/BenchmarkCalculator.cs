@@ -1,4 +1,3 @@
-using MathNet.Numerics.Statistics;
 using Pmm.Core.Catalogue;
 
 namespace Pmm.Core.Benchmarks;
@@ -24,10 +23,31 @@ public static class BenchmarkScopes
 
 /// <summary>
 /// An aggregate of one KPI over a group of Members, for one audience (a disclosure level): only values their Member
-/// allowed that audience to see are in it. When fewer Members than the publication threshold count,
-/// <see cref="Suppressed"/> is true and no statistic is given, so a small group cannot reveal one Member's value.
+/// allowed that audience to see are in it. <see cref="Confidentiality"/> says whether the figures are published
+/// (<see cref="Pmm.Core.Benchmarks.Confidentiality"/>) and <see cref="Reason"/> why a figure is missing
+/// (<see cref="SuppressionReasons"/>): a suppressed row has no count and no statistic.
 /// </summary>
-public sealed record Benchmark(string KpiCode, string Scope, string Group, int N, double? Mean, double? Median, bool Suppressed, string Audience = BenchmarkCalculator.AllAudience);
+public sealed record Benchmark(
+    string KpiCode,
+    string Scope,
+    string Group,
+    string Audience,
+    int? N,
+    double? Mean,
+    double? Q1,
+    double? Median,
+    double? Q3,
+    string Confidentiality,
+    string? Reason)
+{
+    public bool Suppressed => Confidentiality != Pmm.Core.Benchmarks.Confidentiality.Free;
+}
+
+/// <summary>
+/// A snapshot already released to callers other than Staff: what went into it and what it published. Figures that
+/// are already out can be combined with new ones, so a new snapshot of the same cycle is checked together with them.
+/// </summary>
+public sealed record PriorRelease(KpiCatalogue Catalogue, MemberDirectory Members, IReadOnlyList<MemberKpis> Inputs, IReadOnlyList<Benchmark> Rows);
 
 /// <summary>
 /// Computes per-KPI benchmarks: global, per WCO region and per World Bank income group, once per audience of the
@@ -46,10 +66,25 @@ public static class BenchmarkCalculator
         return catalogue.DisclosureLevels.Count > 0 ? catalogue.DisclosureLevels : [AllAudience];
     }
 
-    public static IReadOnlyList<Benchmark> Compute(KpiCatalogue catalogue, MemberDirectory members, IEnumerable<MemberKpis> submissions, int minimumRespondents)
+    /// <summary>Names the method (statistics, rounding, disclosure control) in each snapshot's manifest; bumped when any of it changes.</summary>
+    public const string MethodVersion = "pmm-benchmarks-2";
+
+    /// <summary>
+    /// Every benchmark row of a snapshot: per KPI, per audience (most open first), global, then each region, then each
+    /// income group, with disclosure control applied (README, "Disclosure control"). <paramref name="protectedAudiences"/>
+    /// is how many of the most open audiences callers other than Staff can read: their rows are checked against each
+    /// other and against <paramref name="prior"/> releases of the same cycle for differencing.
+    /// </summary>
+    public static IReadOnlyList<Benchmark> Compute(KpiCatalogue catalogue, MemberDirectory members, IEnumerable<MemberKpis> submissions, DisclosureParameters disclosure, int protectedAudiences, IReadOnlyList<PriorRelease>? prior = null)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(members);
+        ArgumentNullException.ThrowIfNull(disclosure);
+        if (disclosure.Problems() is [var problem, ..])
+        {
+            throw new ArgumentException($"Disclosure parameters: {problem}", nameof(disclosure));
+        }
+
         var audiences = Audiences(catalogue);
         var rows = submissions
             .Where(s => members.ByCode.ContainsKey(s.MemberCode))
@@ -60,21 +95,21 @@ public static class BenchmarkCalculator
         {
             var reported = rows
                 .Where(r => r.Values.ContainsKey(kpi.Code))
-                .Select(r => (r.Region, r.Income, Value: (double)r.Values[kpi.Code], Level: LevelIndex(catalogue, kpi, r.Disclosure)))
+                .Select(r => (r.Region, r.Income, Value: r.Values[kpi.Code], Level: LevelIndex(catalogue, kpi, r.Disclosure)))
                 .ToList();
             for (var a = 0; a < audiences.Count; a++)
             {
                 var audience = audiences[a];
                 var visible = reported.Where(r => r.Level <= a).ToList();
-                result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, visible.Select(r => r.Value), minimumRespondents, audience));
+                result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, audience, visible.Select(r => r.Value), disclosure));
                 foreach (var region in members.Regions)
                 {
-                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, visible.Where(r => r.Region == region.Code).Select(r => r.Value), minimumRespondents, audience));
+                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, audience, visible.Where(r => r.Region == region.Code).Select(r => r.Value), disclosure));
                 }
 
                 foreach (var income in members.IncomeGroups)
                 {
-                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, visible.Where(r => r.Income == income).Select(r => r.Value), minimumRespondents, audience));
+                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, audience, visible.Where(r => r.Income == income).Select(r => r.Value), disclosure));
                 }
             }
         }
@@ -134,14 +169,21 @@ public static class BenchmarkCalculator
         return index < 0 ? catalogue.DisclosureLevels.Count - 1 : index;
     }
 
-    static Benchmark Aggregate(string kpi, string scope, string group, IEnumerable<double> values, int minimum, string audience)
+    static Benchmark Aggregate(string kpi, string scope, string group, string audience, IEnumerable<decimal> values, DisclosureParameters disclosure)
     {
         var data = values.ToArray();
-        if (data.Length == 0 || data.Length < minimum)
+        if (data.Length < disclosure.MeanThreshold)
         {
-            return new Benchmark(kpi, scope, group, data.Length, null, null, Suppressed: true, audience);
+            return new Benchmark(kpi, scope, group, audience, null, null, null, null, null, Confidentiality.Primary, SuppressionReasons.BelowThreshold);
         }
 
-        return new Benchmark(kpi, scope, group, data.Length, data.Mean(), data.Median(), Suppressed: false, audience);
+        var mean = (double)Statistics.Mean(data);
+        if (data.Length < disclosure.QuantileThreshold)
+        {
+            return new Benchmark(kpi, scope, group, audience, data.Length, mean, null, null, null, Confidentiality.Free, SuppressionReasons.QuantilesBelowThreshold);
+        }
+
+        Array.Sort(data);
+        return new Benchmark(kpi, scope, group, audience, data.Length, mean, (double)Statistics.Quantile(data, 0.25m), (double)Statistics.Quantile(data, 0.5m), (double)Statistics.Quantile(data, 0.75m), Confidentiality.Free, null);
     }
 }

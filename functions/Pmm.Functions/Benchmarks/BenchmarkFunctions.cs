@@ -80,7 +80,7 @@ public sealed class BenchmarkFunctions(
             ?? throw new InvalidOperationException($"Cycle {request.CycleId} has no record.");
         var (catalogue, members, _) = await reference.ForCycleAsync(cycle);
         var submissions = await current.ListAsync(request.CycleId);
-        var rows = BenchmarkCalculator.Compute(catalogue, members, submissions, options.Value.MinimumRespondents);
+        var rows = BenchmarkCalculator.Compute(catalogue, members, submissions, options.Value.Disclosure, Caller.MemberAudienceIndex(BenchmarkCalculator.Audiences(catalogue)) + 1);
         var kind = request.Final ? BenchmarkKind.Final : BenchmarkKind.Provisional;
         await benchmarks.ReplaceAsync(request.CycleId, kind, rows, submissions.Count, catalogue.Version, clock.GetUtcNow());
         return new BenchmarkSummary(request.CycleId, submissions.Count, rows.Count);

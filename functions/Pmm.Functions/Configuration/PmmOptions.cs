@@ -1,3 +1,4 @@
+using Pmm.Core.Benchmarks;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
@@ -79,28 +80,26 @@ public sealed class AuthOptions : IValidatableObject
     }
 }
 
-/// <summary>How benchmarks are published.</summary>
+/// <summary>How benchmarks are published: the disclosure control's thresholds (README, "Disclosure control").</summary>
 public sealed class BenchmarkOptions
 {
     public const string Section = "Pmm:Benchmarks";
 
-    /// <summary>The lowest publication threshold where real identities call: with two, either Member can read the other's value off the mean.</summary>
-    public const int LeastMinimumRespondents = 3;
+    /// <summary>A group's count and mean are published only when at least this many Members' values are in it.</summary>
+    public int MeanThreshold { get; set; } = DisclosureParameters.DefaultMeanThreshold;
 
-    /// <summary>Groups with fewer reporting Members than this are published as suppressed (n only), so no single Member's value can be read off.</summary>
-    [Range(1, 1000)]
-    public int MinimumRespondents { get; set; } = LeastMinimumRespondents;
+    /// <summary>A group's median and quartiles are published only when at least this many Members' values are in it.</summary>
+    public int QuantileThreshold { get; set; } = DisclosureParameters.DefaultQuantileThreshold;
+
+    public DisclosureParameters Disclosure => new(MeanThreshold, QuantileThreshold);
 }
 
-/// <summary>
-/// Refuses a publication threshold below <see cref="BenchmarkOptions.LeastMinimumRespondents"/> wherever tokens come
-/// from Entra ID (real Members). Only a development host (signing key, synthetic data and tests) may go lower.
-/// </summary>
-sealed class BenchmarkOptionsValidation(IOptions<AuthOptions> auth) : IValidateOptions<BenchmarkOptions>
+/// <summary>Start-up refuses disclosure thresholds that could let one Member's value be read off a published group.</summary>
+sealed class BenchmarkOptionsValidation : IValidateOptions<BenchmarkOptions>
 {
     public ValidateOptionsResult Validate(string? name, BenchmarkOptions options) =>
-        options.MinimumRespondents < BenchmarkOptions.LeastMinimumRespondents && !string.IsNullOrWhiteSpace(auth.Value.Authority)
-            ? ValidateOptionsResult.Fail($"{BenchmarkOptions.Section}:{nameof(BenchmarkOptions.MinimumRespondents)} is {options.MinimumRespondents}; with real identities ({AuthOptions.Section}:{nameof(AuthOptions.Authority)}) it must be at least {BenchmarkOptions.LeastMinimumRespondents}, or one Member's value could be read off a published group.")
+        options.Disclosure.Problems() is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems.Select(p => $"{BenchmarkOptions.Section}: {p}"))
             : ValidateOptionsResult.Success;
 }
 
