@@ -272,6 +272,22 @@ public sealed class SubmissionStore(PmmStorage storage, TimeProvider clock)
         return list;
     }
 
+    /// <summary>Every version of every cycle and Member still waiting for its verdict (received or validating).</summary>
+    public async Task<IReadOnlyList<SubmissionRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<SubmissionRecord>();
+        var filter = TableClient.CreateQueryFilter($"Status eq {nameof(SubmissionStatus.Received)} or Status eq {nameof(SubmissionStatus.Validating)}");
+        await foreach (var e in storage.SubmissionsTable.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (e.RowKey != LatestRowKey)
+            {
+                list.Add(FromEntity(e));
+            }
+        }
+
+        return list;
+    }
+
     public async Task<BinaryData> ReadOriginalAsync(SubmissionRecord record, CancellationToken cancellationToken = default)
     {
         var download = await storage.Submissions.GetBlobClient(record.BlobName).DownloadContentAsync(cancellationToken);

@@ -49,6 +49,51 @@ public sealed class SubmissionVersions(SubmissionStore submissions, CurrentSubmi
         return (SubmissionView.From(record, isCurrent, null), false);
     }
 
+    /// <summary>
+    /// Starts again the validation of every version left without one: still <see cref="SubmissionStatus.Received"/> a
+    /// grace period after it was stored and no orchestration (its receiver stopped between storing it and starting its
+    /// validation), or waiting for a verdict while its orchestration is missing or ended (a hub cleaned up, a
+    /// validation ended without recording a verdict). Returns the ids started. Safe beside uploads and other sweepers: a
+    /// received version is started only under a fresh claim, and an orchestration that already exists is left alone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SweepAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var now = clock.GetUtcNow();
+        var started = new List<string>();
+        foreach (var record in await submissions.ListUnfinishedAsync(cancellationToken))
+        {
+            if (record.ReceivedAt > now - ValidationStartGrace)
+            {
+                continue;
+            }
+
+            var instance = await client.GetInstanceAsync(SubmissionFunctions.InstanceIdOf(record.SubmissionId), cancellationToken);
+            if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
+            {
+                continue;
+            }
+
+            if (record.Status == SubmissionStatus.Received && instance is null
+                && !await submissions.TryClaimValidationStartAsync(record, now, now - ValidationStartGrace, cancellationToken))
+            {
+                continue;
+            }
+
+            try
+            {
+                await StartValidationAsync(client, record, cancellationToken);
+                started.Add(record.SubmissionId);
+            }
+            catch (InvalidOperationException)
+            {
+                // Another sweeper or an identical upload started it a moment ago.
+            }
+        }
+
+        return started;
+    }
+
     static Task<string> StartValidationAsync(DurableTaskClient client, SubmissionRecord record, CancellationToken cancellationToken) =>
         client.ScheduleNewOrchestrationInstanceAsync(
             nameof(SubmissionFunctions.ValidationOrchestration),
