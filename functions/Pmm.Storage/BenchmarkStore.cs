@@ -442,8 +442,9 @@ public sealed partial class BenchmarkStore(PmmStorage storage)
     }
 
     /// <summary>
-    /// A statistic, typed Edm.Double on every row: without the annotation a whole number (a mean of 60) goes out as a JSON
-    /// integer and the service stores it as Edm.Int32, which breaks a typed client on those rows only.
+    /// A statistic, typed Edm.Double on every row. A whole number (a mean of 60) goes out as the JSON integer 60, which the
+    /// service stores as Edm.Int32 unless annotated, and a typed client then breaks on those rows only. Azure.Data.Tables
+    /// annotates a boxed double itself; the annotation is written here too, so the contract does not rest on that.
     /// </summary>
     static void SetDouble(TableEntity entity, string name, double? value)
     {
