@@ -16,7 +16,7 @@ public class SnapshotStoreTests : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    static Benchmark Row(string kpi, double? mean, string audience = BenchmarkCalculator.AllAudience, int? n = 5) =>
+    internal static Benchmark Row(string kpi, double? mean, string audience = BenchmarkCalculator.AllAudience, int? n = 5) =>
         mean is null
             ? new(kpi, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, audience, null, null, null, null, null, Confidentiality.Primary, SuppressionReasons.BelowThreshold)
             : new(kpi, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, audience, n, mean, mean - 1, mean, mean + 1, Confidentiality.Free, null);
@@ -24,7 +24,7 @@ public class SnapshotStoreTests : IAsyncLifetime
     static int sequence;
 
     /// <summary>A manifest for <paramref name="rows"/>; ids made as the orchestration makes them, later ones later.</summary>
-    static SnapshotManifest Manifest(string cycleId, BenchmarkKind kind, List<Benchmark> rows, int respondents = 5)
+    internal static SnapshotManifest Manifest(string cycleId, BenchmarkKind kind, List<Benchmark> rows, int respondents = 5)
     {
         var at = DateTime.UtcNow.AddMilliseconds(Interlocked.Increment(ref sequence));
         return new(cycleId, BenchmarkStore.NewSnapshotId(kind, at, Guid.NewGuid()), kind, at, "2026.1", "2026.1", BenchmarkCalculator.MethodVersion, 5, 10, 2, respondents, rows.Count, SnapshotRows.Hash(rows),
