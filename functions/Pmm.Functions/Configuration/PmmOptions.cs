@@ -1,6 +1,6 @@
-using Pmm.Core.Benchmarks;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Pmm.Core.Benchmarks;
 
 namespace Pmm.Functions.Configuration;
 
