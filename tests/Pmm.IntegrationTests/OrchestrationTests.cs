@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Benchmarks;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Submissions;
@@ -184,6 +185,29 @@ public class OrchestrationTests : IAsyncLifetime
         Assert.Equal((CycleStatus.Closed, null), (closed.Status, closed.FailureReason));
         var final = await FinalRowsAsync(cycleId, "public", timeout);
         Assert.Equal((97.5, version), (final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean, final[0].CatalogueVersion));
+    }
+
+    // The provisional timer writes a new snapshot only when something changed: the same rows from the same submissions
+    // keep the current snapshot; a new submission makes a new one, and the old one stays in the history.
+    [Fact]
+    public async Task ProvisionalSnapshot_Unchanged_NotWrittenAgain()
+    {
+        // Recorded as closing (with the embedded catalogue), so the local host tests' timer never computes it meanwhile.
+        var (cycleId, _) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1), KpiCatalogue.Embedded.Version);
+        var snapshots = host.Services.GetRequiredService<BenchmarkSnapshots>();
+        string NewId() => BenchmarkStore.NewSnapshotId(BenchmarkKind.Provisional, DateTime.UtcNow, Guid.NewGuid());
+
+        var first = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+        var same = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+        await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "UGA", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 90m }, null, DateTimeOffset.UtcNow);
+        var changed = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+
+        Assert.Equal(first.SnapshotId, same.SnapshotId);
+        Assert.NotEqual(first.SnapshotId, changed.SnapshotId);
+        Assert.Equal(Respondents.Length + 1, changed.Respondents);
+        var store = host.Services.GetRequiredService<BenchmarkStore>();
+        Assert.Equal(changed.SnapshotId, await store.GetPointerAsync(cycleId, SnapshotPointers.Provisional));
+        Assert.Equal(2, (await store.ListSnapshotsAsync(cycleId)).Count);
     }
 
     // When validation keeps failing (here: the original blob is gone), the retries end in a rejection the submitter can read.

@@ -170,17 +170,24 @@ public class SnapshotHttpTests(LocalHostFixture app)
     {
         var cycleId = TestStorage.Unique("rec");
         await app.SendAsync(HttpMethod.Post, "api/cycles", Staff, JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        var accepted = new Dictionary<string, (string SubmissionId, string ContentHash)>();
         foreach (var (member, electronic) in new[] { ("FRA", 900), ("DEU", 950), ("BEL", 1000) })
         {
             var token = app.Token(AppRoles.Member, member);
             var upload = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/{member}/submissions", token, LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 1000, electronic)));
             Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
-            await LocalHostFixture.PollAsync(app.Http, upload.Headers.Location!.ToString().TrimStart('/'), token, s => s.GetProperty("status").GetString() == "accepted");
+            var verdict = await LocalHostFixture.PollAsync(app.Http, upload.Headers.Location!.ToString().TrimStart('/'), token, s => s.GetProperty("status").GetString() == "accepted");
+            accepted[member] = (verdict.GetProperty("submissionId").GetString()!, verdict.GetProperty("contentHash").GetString()!);
         }
 
         await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", Staff);
         await LocalHostFixture.PollAsync(app.Http, $"api/cycles/{cycleId}", Staff, c => c.GetProperty("status").GetString() == "closed");
         var first = (await OkAsync(await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/publish", Staff))).GetProperty("snapshotId").GetString()!;
+
+        // The manifest names each contributing Member's current submission and its content hash.
+        var manifest = (await Store.ReadManifestAsync(cycleId, first))!;
+        Assert.Equal(accepted.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => (a.Key, a.Value.SubmissionId, (string?)a.Value.ContentHash)), manifest.Members.Select(m => (m.MemberCode, m.SubmissionId, m.ContentHash)));
+        Assert.Equal((BenchmarkKind.Final, 3), (manifest.Kind, manifest.Respondents));
 
         var recompute = await OkAsync(await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/recompute", Staff), HttpStatusCode.Accepted);
         var second = recompute.GetProperty("snapshotId").GetString()!;
