@@ -85,36 +85,118 @@ public static class BenchmarkCalculator
             throw new ArgumentException($"Disclosure parameters: {problem}", nameof(disclosure));
         }
 
-        var audiences = Audiences(catalogue);
-        var rows = submissions
-            .Where(s => members.ByCode.ContainsKey(s.MemberCode))
-            .Select(s => (Region: members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, s.Values, s.Disclosure))
-            .ToList();
-        var result = new List<Benchmark>();
-        foreach (var kpi in catalogue.Kpis)
-        {
-            var reported = rows
-                .Where(r => r.Values.ContainsKey(kpi.Code))
-                .Select(r => (r.Region, r.Income, Value: r.Values[kpi.Code], Level: LevelIndex(catalogue, kpi, r.Disclosure)))
-                .ToList();
-            for (var a = 0; a < audiences.Count; a++)
-            {
-                var audience = audiences[a];
-                var visible = reported.Where(r => r.Level <= a).ToList();
-                result.Add(Aggregate(kpi.Code, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, audience, visible.Select(r => r.Value), disclosure));
-                foreach (var region in members.Regions)
-                {
-                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.Region, region.Code, audience, visible.Where(r => r.Region == region.Code).Select(r => r.Value), disclosure));
-                }
+        var inputs = submissions.ToList();
+        var perKpi = new Benchmark[catalogue.Kpis.Count][];
 
-                foreach (var income in members.IncomeGroups)
-                {
-                    result.Add(Aggregate(kpi.Code, BenchmarkScopes.IncomeGroup, income, audience, visible.Where(r => r.Income == income).Select(r => r.Value), disclosure));
-                }
+        // KPIs are independent of each other (each its own values), so they are computed side by side.
+        Parallel.For(0, catalogue.Kpis.Count, k =>
+        {
+            var kpi = catalogue.Kpis[k];
+            var cells = Cells(catalogue, kpi, members, inputs).ToList();
+            var rows = cells.Select(c => Aggregate(kpi.Code, c.Scope, c.Group, c.Audience, c.Values, disclosure)).ToArray();
+            Suppress(kpi, cells, rows, protectedAudiences, disclosure, prior ?? []);
+            perKpi[k] = rows;
+        });
+        return [.. perKpi.SelectMany(rows => rows)];
+    }
+
+    /// <summary>One group of one audience: the Members whose values it aggregates, in <see cref="Compute"/>'s row order.</summary>
+    sealed record Cell(int AudienceIndex, string Audience, int ScopeOrder, string Scope, string Group, IReadOnlyList<string> MemberCodes, IReadOnlyList<decimal> Values);
+
+    static IEnumerable<Cell> Cells(KpiCatalogue catalogue, Kpi kpi, MemberDirectory members, IReadOnlyList<MemberKpis> inputs)
+    {
+        var audiences = Audiences(catalogue);
+        var reported = inputs
+            .Where(s => members.ByCode.ContainsKey(s.MemberCode) && s.Values.ContainsKey(kpi.Code))
+            .Select(s => (s.MemberCode, members.ByCode[s.MemberCode].Region, Income: members.ByCode[s.MemberCode].IncomeGroup, Value: s.Values[kpi.Code], Level: LevelIndex(catalogue, kpi, s.Disclosure)))
+            .ToList();
+        for (var a = 0; a < audiences.Count; a++)
+        {
+            var visible = reported.Where(r => r.Level <= a).ToList();
+            yield return Of(0, BenchmarkScopes.Global, BenchmarkScopes.AllGroup, visible);
+            foreach (var region in members.Regions)
+            {
+                yield return Of(1, BenchmarkScopes.Region, region.Code, visible.Where(r => r.Region == region.Code));
+            }
+
+            foreach (var income in members.IncomeGroups)
+            {
+                yield return Of(2, BenchmarkScopes.IncomeGroup, income, visible.Where(r => r.Income == income));
+            }
+
+            Cell Of(int order, string scope, string group, IEnumerable<(string MemberCode, string Region, string? Income, decimal Value, int Level)> rows)
+            {
+                var list = rows.ToList();
+                return new Cell(a, audiences[a], order, scope, group, [.. list.Select(r => r.MemberCode)], [.. list.Select(r => r.Value)]);
             }
         }
+    }
 
-        return result;
+    /// <summary>
+    /// Secondary suppression of one KPI's rows (README, "Disclosure control"): while the published rows of the audiences
+    /// callers other than Staff read, together with those of earlier releases, reveal a small group's values, suppress
+    /// the published row whose suppression leaves the fewest values exposed (ties: the fewest Members, the most restricted
+    /// audience, then global, regions, income groups, then the group code in ordinal order), and look again.
+    /// </summary>
+    static void Suppress(Kpi kpi, List<Cell> cells, Benchmark[] rows, int protectedAudiences, DisclosureParameters disclosure, IReadOnlyList<PriorRelease> prior)
+    {
+        var variables = new Dictionary<(string Member, decimal Value), int>();
+        var owners = new List<string>();
+        int[] VariablesOf(Cell cell) => [.. cell.MemberCodes.Select((m, i) =>
+        {
+            if (!variables.TryGetValue((m, cell.Values[i]), out var v))
+            {
+                variables[(m, cell.Values[i])] = v = owners.Count;
+                owners.Add(m);
+            }
+
+            return v;
+        })];
+
+        var released = new List<IReadOnlyList<int>>();
+        foreach (var release in prior)
+        {
+            if (!release.Catalogue.KpisByCode.TryGetValue(kpi.Code, out var earlier))
+            {
+                continue;
+            }
+
+            var published = release.Rows
+                .Where(r => r.KpiCode == kpi.Code && !r.Suppressed)
+                .Select(r => (r.Audience, r.Scope, r.Group))
+                .ToHashSet();
+            released.AddRange(Cells(release.Catalogue, earlier, release.Members, release.Inputs)
+                .Where(c => c.AudienceIndex < protectedAudiences && published.Contains((c.Audience, c.Scope, c.Group)))
+                .Select(c => (IReadOnlyList<int>)new HashSet<int>(VariablesOf(c)).ToArray()));
+        }
+
+        var guarded = Enumerable.Range(0, cells.Count).Where(i => cells[i].AudienceIndex < protectedAudiences).ToList();
+        var sets = cells.Select(c => c.AudienceIndex < protectedAudiences ? VariablesOf(c) : []).ToArray();
+        HashSet<int> ExposedWithout(int? left) =>
+            DifferencingCheck.Exposed([.. released, .. guarded.Where(i => i != left && !rows[i].Suppressed).Select(i => sets[i])], owners, disclosure.MeanThreshold);
+        var exposed = ExposedWithout(null);
+        while (exposed.Count > 0)
+        {
+            var choice = guarded
+                .Where(i => !rows[i].Suppressed)
+                .Select(i => (Row: i, Left: ExposedWithout(i)))
+                .OrderBy(c => c.Left.Count)
+                .ThenBy(c => rows[c.Row].N)
+                .ThenByDescending(c => cells[c.Row].AudienceIndex)
+                .ThenBy(c => cells[c.Row].ScopeOrder)
+                .ThenBy(c => cells[c.Row].Group, StringComparer.Ordinal)
+                .Select(c => ((int Row, HashSet<int> Left)?)c)
+                .FirstOrDefault();
+            if (choice is not { } next)
+            {
+                // Only earlier releases reveal these values: nothing left in this snapshot can hide them again.
+                return;
+            }
+
+            var row = next.Row;
+            exposed = next.Left;
+            rows[row] = rows[row] with { N = null, Mean = null, Q1 = null, Median = null, Q3 = null, Confidentiality = Confidentiality.Secondary, Reason = SuppressionReasons.Differencing };
+        }
     }
 
     /// <summary>
@@ -169,7 +251,7 @@ public static class BenchmarkCalculator
         return index < 0 ? catalogue.DisclosureLevels.Count - 1 : index;
     }
 
-    static Benchmark Aggregate(string kpi, string scope, string group, string audience, IEnumerable<decimal> values, DisclosureParameters disclosure)
+    static Benchmark Aggregate(string kpi, string scope, string group, string audience, IReadOnlyList<decimal> values, DisclosureParameters disclosure)
     {
         var data = values.ToArray();
         if (data.Length < disclosure.MeanThreshold)
