@@ -111,7 +111,8 @@ module functionApp 'app/function-app.bicep' = {
       PMM_BENCHMARK_SCHEDULE: benchmarkSchedule
       // host.json reads the durable task hub name from this setting: one hub per environment (letters and digits only).
       PMM_TASK_HUB: 'pmm${resourceToken}'
-      Pmm__Benchmarks__MinimumRespondents: '3'
+      Pmm__Benchmarks__MeanThreshold: '5'
+      Pmm__Benchmarks__QuantileThreshold: '10'
     }
   }
   // Grant data-plane access before the host starts, so its first storage calls succeed.

@@ -10,8 +10,8 @@ namespace Pmm.LocalHost;
 
 /// <summary>
 /// Plays a small cycle over HTTP, as the three kinds of users would: staff open a cycle, several Members
-/// upload CSV files (one with mistakes, which is rejected with findings), staff close the cycle, and the
-/// final benchmark table is printed.
+/// upload CSV files (one with mistakes, which is rejected with findings), staff close the cycle and publish
+/// its final snapshot, and the published benchmark table a Reader reads is printed.
 /// </summary>
 static class Demo
 {
@@ -72,33 +72,55 @@ static class Demo
         }
 
         output.WriteLine($"   cycle is {cycleStatus}");
-        output.WriteLine("5. Final benchmarks (a dashboard's view, Reader role)");
         var reader = DevelopmentTokens.Mint(auth, AppRoles.Reader);
-        var table = await (await Send(http, HttpMethod.Get, Path(Routes.CycleBenchmarks, cycleId), reader, null)).Content.ReadFromJsonAsync<JsonElement>(Json);
-        output.WriteLine($"   status={table.GetProperty("status").GetString()} audience={table.GetProperty("audience").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
+        var before = await Send(http, HttpMethod.Get, Path(Routes.CycleBenchmarks, cycleId), reader, null);
+        output.WriteLine($"   a Reader asking for benchmarks now: {(int)before.StatusCode} {before.StatusCode} (final figures are WCO staff's until published)");
+
+        output.WriteLine("5. Staff publish the final snapshot");
+        var publish = await Send(http, HttpMethod.Post, Path(Routes.CyclePublish, cycleId), staff, null);
+        var publication = await publish.Content.ReadFromJsonAsync<JsonElement>(Json);
+        output.WriteLine($"   -> {(int)publish.StatusCode} {publish.StatusCode}: {(publish.IsSuccessStatusCode ? $"{publication.GetProperty("status").GetString()} snapshot {publication.GetProperty("snapshotId").GetString()}" : publication.GetProperty("detail").GetString())}");
+        if (!publish.IsSuccessStatusCode)
+        {
+            return 1;
+        }
+
+        output.WriteLine("6. Published benchmarks (a dashboard's view, Reader role)");
+        var response = await Send(http, HttpMethod.Get, Path(Routes.CycleBenchmarks, cycleId), reader, null);
+        var table = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+        if (!response.IsSuccessStatusCode)
+        {
+            output.WriteLine($"   -> {(int)response.StatusCode} {response.StatusCode}: {table.GetProperty("detail").GetString()}");
+            return 1;
+        }
+
+        output.WriteLine($"   snapshot={table.GetProperty("snapshotId").GetString()} status={table.GetProperty("status").GetString()} audience={table.GetProperty("audience").GetString()} respondents={table.GetProperty("respondents").GetInt32()} catalogue={table.GetProperty("catalogueVersion")}");
         output.WriteLine($"   ({RestrictedMember} chose 'restricted' for TF-01: it is not in this public view; WCO staff see it in GET .../benchmarks)");
-        output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-6} {"n",3} {"mean",10} {"median",10}");
+        output.WriteLine($"   {"KPI",-6} {"scope",-7} {"group",-12} {"n",3} {"mean",14} {"median",14}");
         var suppressed = 0;
         foreach (var row in table.GetProperty("rows").EnumerateArray())
         {
             if (row.GetProperty("suppressed").GetBoolean())
             {
-                // Groups under the publication threshold carry n only; list them as a count to keep the table readable.
+                // Suppressed rows carry only the reason; list them as a count to keep the table readable.
                 suppressed++;
                 continue;
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {row.GetProperty("kpiCode").GetString(),-6} {row.GetProperty("scope").GetString(),-7} {row.GetProperty("group").GetString(),-6} {row.GetProperty("n").GetInt32(),3} {row.GetProperty("mean").GetDouble(),10:0.00} {row.GetProperty("median").GetDouble(),10:0.00}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   {row.GetProperty("kpiCode").GetString(),-6} {row.GetProperty("scope").GetString(),-7} {row.GetProperty("group").GetString(),-12} {row.GetProperty("n").GetInt32(),3} {Figure(row.GetProperty("mean")),14} {Figure(row.GetProperty("median")),14}"));
         }
 
-        output.WriteLine($"   ({suppressed} KPI/group rows suppressed: fewer Members than the publication threshold reported)");
-        return cycleStatus == "closed" ? 0 : 1;
+        output.WriteLine($"   ({suppressed} KPI/group rows suppressed: too few Members, or they would give away other rows; a median needs more Members than a mean)");
+        return 0;
     }
+
+    static string Figure(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number ? value.GetDouble().ToString("0.00", CultureInfo.InvariantCulture) : "-";
 
     /// <summary>The demo Member that discloses TF-01 to WCO staff only.</summary>
     const string RestrictedMember = "JPN";
 
-    /// <summary>Six Members' files (three in Europe, so a region is published), and one with mistakes.</summary>
+    /// <summary>Twelve Members' files (enough for a global median at the default thresholds, and a European mean), and one with mistakes.</summary>
     public static IEnumerable<(string Member, string Csv)> SampleFiles(int year)
     {
         (string Member, int Declarations, double Electronic, int Aeo, int AeoBefore)[] members =
@@ -109,6 +131,12 @@ static class Demo
             ("KEN", 1_400_000, 0.98, 120, 95),
             ("JPN", 6_800_000, 0.999, 820, 800),
             ("BRA", 5_500_000, 0.96, 410, 350),
+            ("DEU", 7_900_000, 0.992, 1900, 1850),
+            ("ESP", 3_600_000, 0.985, 890, 860),
+            ("ITA", 5_100_000, 0.975, 1320, 1290),
+            ("NLD", 4_800_000, 0.998, 2100, 2050),
+            ("CAN", 4_300_000, 0.99, 1700, 1650),
+            ("USA", 9_800_000, 0.995, 11_000, 10_800),
         ];
         foreach (var m in members)
         {

@@ -5,6 +5,9 @@ using Pmm.Core.Benchmarks;
 
 namespace Pmm.Storage;
 
+/// <summary>A Member's current accepted submission as a snapshot's lineage names it: its id, content hash and KPI values.</summary>
+public sealed record CurrentSubmission(string MemberCode, string SubmissionId, string? ContentHash, MemberKpis Kpis);
+
 /// <summary>
 /// Each Member's current accepted submission per cycle, with its KPI values and the disclosure level of each: table
 /// <c>CurrentSubmissions</c>, partition = cycle id, row key = Member code. Benchmarks read one partition.
@@ -15,11 +18,12 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
     /// Makes the submission current unless a later one (by submission id, which is time-ordered) already is.
     /// Optimistic concurrency: two validations finishing together cannot leave the older one current.
     /// </summary>
-    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, IReadOnlyDictionary<string, string>? disclosure, DateTimeOffset acceptedAt, IReadOnlyDictionary<string, decimal>? items = null, CancellationToken cancellationToken = default)
+    public async Task<bool> PromoteAsync(string cycleId, string memberCode, string submissionId, IReadOnlyDictionary<string, decimal> kpis, IReadOnlyDictionary<string, string>? disclosure, DateTimeOffset acceptedAt, IReadOnlyDictionary<string, decimal>? items = null, string? contentHash = null, CancellationToken cancellationToken = default)
     {
         var entity = new TableEntity(cycleId, memberCode)
         {
             ["SubmissionId"] = submissionId,
+            ["ContentHash"] = contentHash,
             ["AcceptedAt"] = acceptedAt,
             ["KpiValues"] = JsonSerializer.Serialize(kpis),
             ["Disclosure"] = JsonSerializer.Serialize(disclosure ?? new Dictionary<string, string>()),
@@ -59,15 +63,19 @@ public sealed class CurrentSubmissionStore(PmmStorage storage)
         return e.HasValue ? e.Value!.GetString("SubmissionId") : null;
     }
 
-    public async Task<IReadOnlyList<MemberKpis>> ListAsync(string cycleId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MemberKpis>> ListAsync(string cycleId, CancellationToken cancellationToken = default) =>
+        [.. (await ListCurrentAsync(cycleId, cancellationToken)).Select(c => c.Kpis)];
+
+    /// <summary>Every Member's current submission in the cycle, with its id and content hash (for a snapshot's lineage).</summary>
+    public async Task<IReadOnlyList<CurrentSubmission>> ListCurrentAsync(string cycleId, CancellationToken cancellationToken = default)
     {
-        var list = new List<MemberKpis>();
+        var list = new List<CurrentSubmission>();
         await foreach (var e in storage.CurrentSubmissions.QueryAsync<TableEntity>(e => e.PartitionKey == cycleId, cancellationToken: cancellationToken))
         {
             var values = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("KpiValues") ?? "{}") ?? [];
             var disclosure = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Disclosure") ?? "{}") ?? [];
             var items = JsonSerializer.Deserialize<Dictionary<string, decimal>>(e.GetString("ItemValues") ?? "{}") ?? [];
-            list.Add(new MemberKpis(e.RowKey, values, disclosure) { Items = items });
+            list.Add(new CurrentSubmission(e.RowKey, e.GetString("SubmissionId"), e.GetString("ContentHash"), new MemberKpis(e.RowKey, values, disclosure) { Items = items }));
         }
 
         return list;

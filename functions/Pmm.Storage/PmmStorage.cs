@@ -14,6 +14,8 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
 
     public BlobContainerClient MemberSets { get; } = blobs.GetBlobContainerClient(StorageNames.MemberSetsContainer);
 
+    public BlobContainerClient Manifests { get; } = blobs.GetBlobContainerClient(StorageNames.ManifestsContainer);
+
     public TableClient Cycles { get; } = tables.GetTableClient(StorageNames.CyclesTable);
 
     public TableClient SubmissionsTable { get; } = tables.GetTableClient(StorageNames.SubmissionsTable);
@@ -21,6 +23,8 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
     public TableClient CurrentSubmissions { get; } = tables.GetTableClient(StorageNames.CurrentSubmissionsTable);
 
     public TableClient Benchmarks { get; } = tables.GetTableClient(StorageNames.BenchmarksTable);
+
+    public TableClient Snapshots { get; } = tables.GetTableClient(StorageNames.SnapshotsTable);
 
     /// <summary>Creates what does not exist yet; safe to call at every start.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
@@ -30,9 +34,11 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
             Results.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Catalogues.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             MemberSets.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            Manifests.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
             Cycles.CreateIfNotExistsAsync(cancellationToken),
             SubmissionsTable.CreateIfNotExistsAsync(cancellationToken),
             CurrentSubmissions.CreateIfNotExistsAsync(cancellationToken),
-            Benchmarks.CreateIfNotExistsAsync(cancellationToken));
+            Benchmarks.CreateIfNotExistsAsync(cancellationToken),
+            Snapshots.CreateIfNotExistsAsync(cancellationToken));
     }
 }

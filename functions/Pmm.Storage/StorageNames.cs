@@ -15,10 +15,16 @@ public static class StorageNames
     /// <summary>Members reference sets published by staff, immutable: <c>{version}.json</c>, the document as sent.</summary>
     public const string MemberSetsContainer = "member-sets";
 
+    /// <summary>Benchmark snapshot manifests (lineage), private: <c>{cycleId}/{snapshotId}.json</c>.</summary>
+    public const string ManifestsContainer = "benchmark-manifests";
+
     public const string CyclesTable = "Cycles";
     public const string SubmissionsTable = "Submissions";
     public const string CurrentSubmissionsTable = "CurrentSubmissions";
     public const string BenchmarksTable = "Benchmarks";
+
+    /// <summary>Snapshot records and the per-cycle pointers to the current ones (README, "The benchmark table").</summary>
+    public const string SnapshotsTable = "Snapshots";
 
     /// <summary>Separator inside composite keys; not allowed in cycle ids or Member codes.</summary>
     public const char KeySeparator = '~';

@@ -61,13 +61,22 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, HttpContent? content = null) => SendAsync(Http, method, path, token, content);
 
-    /// <summary>Polls a JSON resource until <paramref name="done"/> holds, for at most <paramref name="seconds"/>.</summary>
-    public static async Task<JsonElement> PollAsync(HttpClient http, string path, string token, Func<JsonElement, bool> done, int seconds = 30)
+    /// <summary>
+    /// Polls a JSON resource until <paramref name="done"/> holds, for at most <paramref name="seconds"/>. With
+    /// <paramref name="expectFound"/> false a 404 means "not there yet" (a snapshot not computed yet) and is polled again.
+    /// </summary>
+    public static async Task<JsonElement> PollAsync(HttpClient http, string path, string token, Func<JsonElement, bool> done, int seconds = 30, bool expectFound = true)
     {
         var timeout = TestStorage.Timeout(seconds);
         while (true)
         {
             var response = await SendAsync(http, HttpMethod.Get, path, token);
+            if (!expectFound && response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                await Task.Delay(200, timeout);
+                continue;
+            }
+
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>(Json, timeout);
             if (done(body))

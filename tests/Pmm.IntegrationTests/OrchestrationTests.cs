@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
+using Pmm.Functions.Benchmarks;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Submissions;
@@ -51,6 +52,17 @@ public class OrchestrationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await host.DisposeAsync();
 
+    /// <summary>Three Members of one region and one income group: enough for a published group at the tests' threshold (3).</summary>
+    static readonly string[] Respondents = ["KEN", "TZA", "ZMB"];
+
+    /// <summary>The rows of one audience of the cycle's current final snapshot, found through its pointer as readers find it.</summary>
+    async Task<IReadOnlyList<BenchmarkRow>> FinalRowsAsync(string cycleId, string audience, CancellationToken cancellationToken = default)
+    {
+        var store = host.Services.GetRequiredService<BenchmarkStore>();
+        var snapshotId = await store.GetPointerAsync(cycleId, SnapshotPointers.Final, cancellationToken);
+        return await store.ReadRowsAsync(cycleId, snapshotId!, audience, cancellationToken);
+    }
+
     /// <remarks>
     /// A cycle pinned to an unusable <paramref name="catalogueVersion"/> is recorded as closing (as a close request leaves
     /// it): the local host tests share this storage, and their provisional benchmark timer computes every open cycle.
@@ -61,7 +73,11 @@ public class OrchestrationTests : IAsyncLifetime
         await host.Services.GetRequiredService<PmmStorage>().EnsureCreatedAsync();
         var cycleId = TestStorage.Unique("orch");
         await cycles.TryCreateAsync(new Cycle(cycleId, 2025, deadline, catalogueVersion is null ? CycleStatus.Open : CycleStatus.Closing, DateTimeOffset.UtcNow, null, null, catalogueVersion ?? KpiCatalogue.Embedded.Version, MemberDirectory.Embedded.Version!));
-        await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
+        foreach (var member in Respondents)
+        {
+            await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, member, Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 97.5m }, null, DateTimeOffset.UtcNow);
+        }
+
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(CycleFunctions.CycleOrchestration), new CycleOrchestrationInput(cycleId, 2025, deadline), new StartOrchestrationOptions(CycleFunctions.InstanceIdOf(cycleId)));
         return (cycleId, cycles);
     }
@@ -98,9 +114,9 @@ public class OrchestrationTests : IAsyncLifetime
 
         var outcome = await CompletionAsync(cycleId);
         Assert.Equal("closed by staff (tester)", outcome.ClosedReason);
-        Assert.Equal(1, outcome.Respondents);
+        Assert.Equal(Respondents.Length, outcome.Respondents);
         Assert.Equal(CycleStatus.Closed, (await cycles.GetAsync(cycleId))!.Status);
-        var final = await host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final, "public");
+        var final = await FinalRowsAsync(cycleId, "public");
         Assert.Equal(97.5, final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean);
     }
 
@@ -164,11 +180,34 @@ public class OrchestrationTests : IAsyncLifetime
         await host.Client.RaiseEventAsync(instanceId, CycleEvents.Retry, new RetryCycleEvent("tester"), timeout);
 
         var outcome = await CompletionAsync(cycleId);
-        Assert.Equal(("closed by staff (tester)", 1), (outcome.ClosedReason, outcome.Respondents));
+        Assert.Equal(("closed by staff (tester)", Respondents.Length), (outcome.ClosedReason, outcome.Respondents));
         var closed = (await cycles.GetAsync(cycleId, timeout))!;
         Assert.Equal((CycleStatus.Closed, null), (closed.Status, closed.FailureReason));
-        var final = await host.Services.GetRequiredService<BenchmarkStore>().ReadAsync(cycleId, BenchmarkKind.Final, "public", timeout);
+        var final = await FinalRowsAsync(cycleId, "public", timeout);
         Assert.Equal((97.5, version), (final.Single(r => r.KpiCode == "TF-01" && r.Group == "all").Mean, final[0].CatalogueVersion));
+    }
+
+    // The provisional timer writes a new snapshot only when something changed: the same rows from the same submissions
+    // keep the current snapshot; a new submission makes a new one, and the old one stays in the history.
+    [Fact]
+    public async Task ProvisionalSnapshot_Unchanged_NotWrittenAgain()
+    {
+        // Recorded as closing (with the embedded catalogue), so the local host tests' timer never computes it meanwhile.
+        var (cycleId, _) = await OpenCycleAsync(DateTimeOffset.UtcNow.AddDays(1), KpiCatalogue.Embedded.Version);
+        var snapshots = host.Services.GetRequiredService<BenchmarkSnapshots>();
+        string NewId() => BenchmarkStore.NewSnapshotId(BenchmarkKind.Provisional, DateTime.UtcNow, Guid.NewGuid());
+
+        var first = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+        var same = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+        await host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "UGA", Guid.CreateVersion7().ToString("N"), new Dictionary<string, decimal> { ["TF-01"] = 90m }, null, DateTimeOffset.UtcNow);
+        var changed = await snapshots.ComputeAsync(new BenchmarkRequest(cycleId, Final: false, NewId()));
+
+        Assert.Equal(first.SnapshotId, same.SnapshotId);
+        Assert.NotEqual(first.SnapshotId, changed.SnapshotId);
+        Assert.Equal(Respondents.Length + 1, changed.Respondents);
+        var store = host.Services.GetRequiredService<BenchmarkStore>();
+        Assert.Equal(changed.SnapshotId, await store.GetPointerAsync(cycleId, SnapshotPointers.Provisional));
+        Assert.Equal(2, (await store.ListSnapshotsAsync(cycleId)).Count);
     }
 
     // When validation keeps failing (here: the original blob is gone), the retries end in a rejection the submitter can read.

@@ -30,31 +30,41 @@ public class StartupTests
         return ex as OptionsValidationException ?? Assert.IsType<OptionsValidationException>(Assert.IsType<AggregateException>(ex).InnerExceptions[0]);
     }
 
-    // With real identities (Entra ID), a publication threshold below 3 would let one Member read another's value: refused, naming the setting.
+    // A disclosure threshold below 3 would let one Member read another's value off a published group, and a quantile
+    // threshold below the mean one would publish medians of groups whose mean is withheld: refused at every start (with
+    // Entra ID or a development key alike), naming the setting.
     [Theory]
-    [InlineData("2")]
-    [InlineData("1")]
-    public async Task Start_EntraIdWithMinimumRespondentsBelowThree_Refused(string minimum)
+    [InlineData(true, "2", "10")]
+    [InlineData(false, "1", "10")]
+    [InlineData(false, "5", "4")]
+    [InlineData(true, "3", "2")]
+    public async Task Start_DisclosureThresholdsUnsafe_Refused(bool entraId, string mean, string quantile)
     {
         var refusal = await RefusalAsync(s =>
         {
-            s["Pmm:Auth:SigningKey"] = null;
-            s["Pmm:Auth:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0";
-            s["Pmm:Benchmarks:MinimumRespondents"] = minimum;
+            if (entraId)
+            {
+                s["Pmm:Auth:SigningKey"] = null;
+                s["Pmm:Auth:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0";
+            }
+
+            s["Pmm:Benchmarks:MeanThreshold"] = mean;
+            s["Pmm:Benchmarks:QuantileThreshold"] = quantile;
         });
 
-        Assert.Contains("Pmm:Benchmarks:MinimumRespondents", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("Pmm:Benchmarks", refusal.Message, StringComparison.Ordinal);
     }
 
-    // Three is accepted with Entra ID (guards the test above against refusing everything).
+    // Three and three are accepted with Entra ID (guards the test above against refusing everything).
     [Fact]
-    public async Task Start_EntraIdWithMinimumRespondentsThree_Starts()
+    public async Task Start_EntraIdWithThresholdsThree_Starts()
     {
         await StartAsync(s =>
         {
             s["Pmm:Auth:SigningKey"] = null;
             s["Pmm:Auth:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0";
-            s["Pmm:Benchmarks:MinimumRespondents"] = "3";
+            s["Pmm:Benchmarks:MeanThreshold"] = "3";
+            s["Pmm:Benchmarks:QuantileThreshold"] = "3";
         });
     }
 

@@ -28,7 +28,8 @@ static class TestStorage
         ["Pmm:Auth:Issuer"] = "https://pmm.test/dev",
         ["Pmm:Auth:Audience"] = "api://pmm-test",
         ["Pmm:Auth:SigningKey"] = signingKey,
-        ["Pmm:Benchmarks:MinimumRespondents"] = "1",
+        ["Pmm:Benchmarks:MeanThreshold"] = "3",
+        ["Pmm:Benchmarks:QuantileThreshold"] = "3",
     };
 
     public static IConfiguration Configuration(Dictionary<string, string?> settings) =>

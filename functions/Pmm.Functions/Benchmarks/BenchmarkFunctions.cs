@@ -4,11 +4,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Pmm.Core.Benchmarks;
 using Pmm.Core.Cycles;
 using Pmm.Functions.Auth;
-using Pmm.Functions.Catalogue;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Http;
@@ -16,25 +13,18 @@ using Pmm.Storage;
 
 namespace Pmm.Functions.Benchmarks;
 
-/// <summary>Input of the benchmark computation: which cycle, and whether the figures are final.</summary>
-public sealed record BenchmarkRequest(string CycleId, bool Final);
-
-/// <summary>What a benchmark computation wrote.</summary>
-public sealed record BenchmarkSummary(string CycleId, int Respondents, int Rows);
-
 /// <summary>
-/// Benchmarks: a timer starts an orchestration that recomputes provisional benchmarks of every open
-/// cycle; the cycle orchestration computes final ones at closing; dashboards read them over HTTP or
-/// straight from the <c>Benchmarks</c> table (contract in the README).
+/// Benchmarks: a timer starts an orchestration that computes a provisional snapshot of every open cycle; the cycle
+/// orchestration computes a final one at closing, and staff a new one when they recompute; staff publish a final
+/// snapshot (at once or under embargo); dashboards read the published one over HTTP or straight from the
+/// <c>Benchmarks</c> table through its pointer (contract in the README).
 /// </summary>
 public sealed class BenchmarkFunctions(
     CycleStore cycles,
-    CurrentSubmissionStore current,
     BenchmarkStore benchmarks,
-    ReferenceDataProvider reference,
-    IOptions<BenchmarkOptions> options,
+    BenchmarkSnapshots snapshots,
     BenchmarkQueries queries,
-    TimeProvider clock,
+    BenchmarkPublishing publishing,
     ILogger<BenchmarkFunctions> logger)
 {
     /// <summary>One provisional run at a time: the timer skips a tick while the previous run is going.</summary>
@@ -56,41 +46,40 @@ public sealed class BenchmarkFunctions(
         await client.ScheduleNewOrchestrationInstanceAsync(nameof(ProvisionalBenchmarksOrchestration), new StartOrchestrationOptions(ProvisionalInstanceId), cancellationToken);
     }
 
-    /// <summary>Recomputes provisional benchmarks of every open cycle, in parallel.</summary>
+    /// <summary>
+    /// Computes a provisional snapshot of every open cycle, in parallel. Each snapshot's id is made here, from the
+    /// orchestration's clock and GUID, so a retried activity rewrites the same snapshot.
+    /// </summary>
     [Function(nameof(ProvisionalBenchmarksOrchestration))]
     public static async Task<IReadOnlyList<BenchmarkSummary>> ProvisionalBenchmarksOrchestration([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         var open = await context.CallActivityAsync<List<string>>(nameof(ListOpenCycles), null, CycleFunctions.Retry);
-        var runs = open.Select(id => context.CallActivityAsync<BenchmarkSummary>(nameof(ComputeBenchmarks), new BenchmarkRequest(id, Final: false), CycleFunctions.Retry));
+        var runs = open.Select(id => context.CallActivityAsync<BenchmarkSummary>(
+            nameof(ComputeBenchmarks),
+            new BenchmarkRequest(id, Final: false, BenchmarkStore.NewSnapshotId(BenchmarkKind.Provisional, context.CurrentUtcDateTime, context.NewGuid())),
+            CycleFunctions.Retry));
         return await Task.WhenAll(runs);
     }
+
+    /// <summary>Computes one final snapshot of a closed cycle (a recomputation staff asked for; the id comes with the request).</summary>
+    [Function(nameof(FinalBenchmarksOrchestration))]
+    public static Task<BenchmarkSummary> FinalBenchmarksOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, BenchmarkRequest request) =>
+        context.CallActivityAsync<BenchmarkSummary>(nameof(ComputeBenchmarks), request, CycleFunctions.Retry);
 
     [Function(nameof(ListOpenCycles))]
     public async Task<List<string>> ListOpenCycles([ActivityTrigger] object? input) =>
         [.. (await cycles.ListAsync()).Where(c => c.Status == CycleStatus.Open).Select(c => c.CycleId)];
 
-    /// <summary>
-    /// Computes and stores a cycle's benchmarks from every Member's current accepted submission, with the cycle's
-    /// catalogue (KPIs) and Members reference set (regions, income groups).
-    /// </summary>
+    /// <summary>Computes and stores one snapshot of a cycle's benchmarks (<see cref="BenchmarkSnapshots"/>).</summary>
     [Function(nameof(ComputeBenchmarks))]
-    public async Task<BenchmarkSummary> ComputeBenchmarks([ActivityTrigger] BenchmarkRequest request)
-    {
-        var cycle = await cycles.GetAsync(request.CycleId)
-            ?? throw new InvalidOperationException($"Cycle {request.CycleId} has no record.");
-        var (catalogue, members, _) = await reference.ForCycleAsync(cycle);
-        var submissions = await current.ListAsync(request.CycleId);
-        var rows = BenchmarkCalculator.Compute(catalogue, members, submissions, options.Value.Disclosure, Caller.MemberAudienceIndex(BenchmarkCalculator.Audiences(catalogue)) + 1);
-        var kind = request.Final ? BenchmarkKind.Final : BenchmarkKind.Provisional;
-        await benchmarks.ReplaceAsync(request.CycleId, kind, rows, submissions.Count, catalogue.Version, clock.GetUtcNow());
-        return new BenchmarkSummary(request.CycleId, submissions.Count, rows.Count);
-    }
+    public Task<BenchmarkSummary> ComputeBenchmarks([ActivityTrigger] BenchmarkRequest request) => snapshots.ComputeAsync(request);
 
     /// <summary>
-    /// A cycle's benchmarks. <c>?status=final|provisional</c>; by default final once the cycle is closed,
-    /// provisional before. Provisional figures are labelled as such in every row. <c>?audience=</c> a disclosure
-    /// level, at most the caller's (<see cref="Caller.AudienceIndex"/>), by default the caller's: the rows then
-    /// aggregate only values their Members allowed that audience to see.
+    /// A cycle's benchmarks: one audience of one whole snapshot. Members and Readers read the published snapshot
+    /// (404 <c>PMM-SNAP-002</c> before there is one; <c>?status=provisional|final</c> and <c>?snapshot=</c> are 403
+    /// <c>PMM-AUTH-006</c>); Staff read any (<c>?status=</c>, <c>?snapshot={id}</c>), by default the final once the cycle
+    /// is closed and the provisional before. <c>?audience=</c> a disclosure level, at most the caller's
+    /// (<see cref="Caller.AudienceIndex"/>), by default the caller's.
     /// </summary>
     [Function(nameof(GetBenchmarks))]
     [Access(AppRoles.Reader, AppRoles.Staff, AppRoles.Member)]
@@ -99,22 +88,138 @@ public sealed class BenchmarkFunctions(
         string cycleId,
         CancellationToken cancellationToken)
     {
-        var (table, problem) = await queries.ReadAsync(cycleId, req.HttpContext.GetCaller(), req.Query["audience"].ToString(), req.Query["status"].ToString(), cancellationToken);
+        var caller = req.HttpContext.GetCaller();
+        var (table, problem) = await queries.ReadAsync(cycleId, caller, req.Query["audience"].ToString(), req.Query["status"].ToString(), req.Query["snapshot"].ToString(), cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var rows = table!.Rows;
+        var s = table!.Snapshot;
         return new OkObjectResult(new
         {
             cycleId,
-            status = table.Kind.ToString().ToLowerInvariant(),
+            s.SnapshotId,
+            status = BenchmarkStore.KindName(s.Kind),
+            s.PublishedAt,
             table.Audience,
-            computedAt = rows.Count > 0 ? rows.Max(r => r.ComputedAt) : (DateTimeOffset?)null,
-            respondents = rows.Count > 0 ? rows[0].Respondents : 0,
-            catalogueVersion = rows.Count > 0 ? rows[0].CatalogueVersion : null,
-            rows = rows.OrderBy(r => r.KpiCode, StringComparer.Ordinal).ThenBy(r => r.Scope, StringComparer.Ordinal).ThenBy(r => r.Group, StringComparer.Ordinal),
+            s.ComputedAt,
+            s.Respondents,
+            s.CatalogueVersion,
+            s.MembersVersion,
+            s.MethodVersion,
+            s.MeanThreshold,
+            s.QuantileThreshold,
+            rows = table.Rows
+                .OrderBy(r => r.KpiCode, StringComparer.Ordinal).ThenBy(r => r.Scope, StringComparer.Ordinal).ThenBy(r => r.Group, StringComparer.Ordinal)
+                .Select(r => new { r.KpiCode, r.Scope, r.Group, r.Audience, r.N, r.Mean, r.Q1, r.Median, r.Q3, r.Suppressed, r.Confidentiality, r.Reason }),
         });
     }
+
+    /// <summary>
+    /// A cycle's snapshots (history) and its current pointers. Staff see every snapshot with its record; Members and
+    /// Readers only the published one (or none).
+    /// </summary>
+    [Function(nameof(ListSnapshots))]
+    [Access(AppRoles.Reader, AppRoles.Staff, AppRoles.Member)]
+    public async Task<IActionResult> ListSnapshots(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Routes.CycleSnapshots)] HttpRequest req,
+        string cycleId,
+        CancellationToken cancellationToken)
+    {
+        if (await cycles.GetAsync(cycleId, cancellationToken) is null)
+        {
+            return CycleCommands.NotFound(cycleId);
+        }
+
+        var staff = req.HttpContext.GetCaller().IsStaff;
+        var publication = PublicationView.From(await benchmarks.GetPublicationAsync(cycleId, cancellationToken));
+        if (!staff)
+        {
+            var published = await benchmarks.GetCurrentAsync(cycleId, SnapshotPointers.Published, cancellationToken);
+            return new OkObjectResult(new
+            {
+                cycleId,
+                publication,
+                current = new { published = published?.SnapshotId },
+                snapshots = published is null ? [] : new[] { SnapshotView.From(published, staff: false) },
+            });
+        }
+
+        var all = await benchmarks.ListSnapshotsAsync(cycleId, cancellationToken);
+        return new OkObjectResult(new
+        {
+            cycleId,
+            publication,
+            current = new
+            {
+                provisional = await benchmarks.GetPointerAsync(cycleId, SnapshotPointers.Provisional, cancellationToken),
+                final = await benchmarks.GetPointerAsync(cycleId, SnapshotPointers.Final, cancellationToken),
+                published = publication.SnapshotId,
+            },
+            snapshots = all.OrderByDescending(r => r.ComputedAt).Select(r => SnapshotView.From(r, staff: true)),
+        });
+    }
+
+    /// <summary>
+    /// Publishes a closed cycle's final snapshot (body optional: <c>snapshotId</c>, default the current final;
+    /// <c>releaseAt</c>, default now). 200 when published now; 202 when embargoed until <c>releaseAt</c>.
+    /// </summary>
+    [Function(nameof(PublishBenchmarks))]
+    [Access(AppRoles.Staff)]
+    public async Task<IActionResult> PublishBenchmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CyclePublish)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string cycleId,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await RequestJson.ReadAsync(req, new PublishRequest(), cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (body!.SnapshotId is { } asked && !BenchmarkStore.IsSnapshotId(asked))
+        {
+            return BenchmarkQueries.SnapshotNotFound(cycleId, asked, "/snapshotId");
+        }
+
+        var (publication, embargoed, refused) = await publishing.PublishAsync(cycleId, body, client, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        return embargoed
+            ? new AcceptedResult(Routes.Url(Routes.Cycle, cycleId), publication)
+            : new OkObjectResult(publication);
+    }
+
+    /// <summary>Computes a new final snapshot of a closed cycle from its current data (a correction): 202 with its id; publish it after.</summary>
+    [Function(nameof(RecomputeBenchmarks))]
+    [Access(AppRoles.Staff)]
+    public async Task<IActionResult> RecomputeBenchmarks(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Routes.CycleRecompute)] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        string cycleId,
+        CancellationToken cancellationToken)
+    {
+        var (snapshotId, refused) = await publishing.RecomputeAsync(cycleId, client, cancellationToken);
+        return refused ?? new AcceptedResult(Routes.Url(Routes.CycleSnapshots, cycleId), new { cycleId, snapshotId });
+    }
+
+    /// <summary>An embargo: waits on a durable timer until the release time, then releases the publication (if still the one asked for).</summary>
+    [Function(nameof(PublicationOrchestration))]
+    public static async Task<bool> PublicationOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, PublicationRequest request)
+    {
+        if (request.ReleaseAt.UtcDateTime > context.CurrentUtcDateTime)
+        {
+            await context.CreateTimer(request.ReleaseAt.UtcDateTime, CancellationToken.None);
+        }
+
+        return await context.CallActivityAsync<bool>(nameof(ReleasePublication), request, CycleFunctions.Retry);
+    }
+
+    [Function(nameof(ReleasePublication))]
+    public Task<bool> ReleasePublication([ActivityTrigger] PublicationRequest request) => publishing.ReleaseAsync(request);
 }

@@ -55,6 +55,8 @@ public static class ServiceRegistration
         services.AddSingleton<CycleCommands>();
         services.AddSingleton<SubmissionIntake>();
         services.AddSingleton<BenchmarkQueries>();
+        services.AddSingleton<BenchmarkSnapshots>();
+        services.AddSingleton<BenchmarkPublishing>();
         services.AddSingleton<ReferencePublishing>();
         services.AddSingleton(TimeProvider.System);
         services.AddHostedService<StorageInitializer>();

@@ -1,4 +1,5 @@
 using Pmm.Core.Cycles;
+using Pmm.Functions.Benchmarks;
 
 namespace Pmm.Functions.Cycles;
 
@@ -27,7 +28,7 @@ public sealed record CycleStatusChange(string CycleId, CycleStatus Status, DateT
 public sealed record CycleDeadlineChange(string CycleId, DateTimeOffset Deadline);
 
 /// <summary>What the cycle orchestration returns when it completes.</summary>
-public sealed record CycleOutcome(string CycleId, string ClosedReason, DateTimeOffset ClosedAt, int Respondents, int BenchmarkRows);
+public sealed record CycleOutcome(string CycleId, string ClosedReason, DateTimeOffset ClosedAt, int Respondents, int BenchmarkRows, string? SnapshotId = null);
 
 /// <summary>External event names of the cycle orchestration: one source for raisers and waiters.</summary>
 public static class CycleEvents
@@ -43,6 +44,9 @@ public static class CycleEvents
 /// </summary>
 public sealed record CycleView(string CycleId, int ReportingYear, DateTimeOffset Deadline, string Status, DateTimeOffset OpenedAt, DateTimeOffset? ClosedAt, string? ClosedReason, string CatalogueVersion, string MembersVersion, string? Orchestration, string? FailureReason = null)
 {
+    /// <summary>Whether the cycle's final benchmarks are published, embargoed until a release time, or not yet (README, "Cycle states").</summary>
+    public PublicationView? Publication { get; init; }
+
     public static CycleView From(Cycle c, string? orchestration = null) =>
         new(c.CycleId, c.ReportingYear, c.Deadline, c.Status.ToString().ToLowerInvariant(), c.OpenedAt, c.ClosedAt, c.ClosedReason, c.CatalogueVersion, c.MembersVersion, orchestration, c.FailureReason);
 

@@ -17,7 +17,7 @@ namespace Pmm.Functions.Cycles;
 /// orchestration per cycle (instance id <c>cycle-{cycleId}</c>) waits for the close event or the deadline.
 /// A cycle is pinned to a catalogue and a Members reference version when it opens.
 /// </summary>
-public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
+public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands, BenchmarkStore benchmarks)
 {
     public static string InstanceIdOf(string cycleId) => $"cycle-{cycleId}";
 
@@ -46,7 +46,13 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
     {
         var all = await cycles.ListAsync(cancellationToken);
         var staff = req.HttpContext.GetCaller().IsStaff;
-        return new OkObjectResult(all.OrderByDescending(c => c.OpenedAt).Select(c => CycleView.From(CycleView.Visible(c, staff))));
+        var views = new List<CycleView>();
+        foreach (var c in all.OrderByDescending(c => c.OpenedAt))
+        {
+            views.Add(CycleView.From(CycleView.Visible(c, staff)) with { Publication = await PublicationOfAsync(c, cancellationToken) });
+        }
+
+        return new OkObjectResult(views);
     }
 
     [Function(nameof(GetCycle))]
@@ -66,8 +72,12 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
         var orchestration = req.HttpContext.GetCaller().IsStaff
             ? (await client.GetInstanceAsync(InstanceIdOf(cycleId), cancellationToken))?.RuntimeStatus.ToString()
             : null;
-        return new OkObjectResult(CycleView.From(CycleView.Visible(cycle, req.HttpContext.GetCaller().IsStaff), orchestration));
+        return new OkObjectResult(CycleView.From(CycleView.Visible(cycle, req.HttpContext.GetCaller().IsStaff), orchestration) with { Publication = await PublicationOfAsync(cycle, cancellationToken) });
     }
+
+    /// <summary>Only a closed cycle has anything to publish; an open one shows no publication.</summary>
+    async Task<PublicationView?> PublicationOfAsync(Cycle cycle, CancellationToken cancellationToken) =>
+        cycle.Status == CycleStatus.Closed ? PublicationView.From(await benchmarks.GetPublicationAsync(cycle.CycleId, cancellationToken)) : null;
 
     [Function(nameof(CloseCycle))]
     [Access(AppRoles.Staff)]
@@ -147,6 +157,9 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
         var reason = winner == close ? $"closed by staff ({(await close).RequestedBy})" : "deadline passed";
         var closingAt = context.CurrentUtcDateTime;
         await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Closing, closingAt, reason), Retry);
+
+        // One id for every attempt: a retried or staff-retried computation rewrites the same snapshot.
+        var snapshotId = BenchmarkStore.NewSnapshotId(BenchmarkKind.Final, context.CurrentUtcDateTime, context.NewGuid());
         BenchmarkSummary summary;
         while (true)
         {
@@ -154,7 +167,7 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
             {
                 summary = await context.CallActivityAsync<BenchmarkSummary>(
                     nameof(BenchmarkFunctions.ComputeBenchmarks),
-                    new BenchmarkRequest(input.CycleId, Final: true),
+                    new BenchmarkRequest(input.CycleId, Final: true, snapshotId),
                     Retry);
                 break;
             }
@@ -174,7 +187,7 @@ public sealed class CycleFunctions(CycleStore cycles, CycleCommands commands)
         var closedAt = context.CurrentUtcDateTime;
         await context.CallActivityAsync(nameof(SetCycleStatus), new CycleStatusChange(input.CycleId, CycleStatus.Closed, closedAt, reason), Retry);
         log.LogInformation("Cycle {CycleId} closed: {Reason}; {Respondents} respondents, {Rows} benchmark rows", input.CycleId, reason, summary.Respondents, summary.Rows);
-        return new CycleOutcome(input.CycleId, reason, closedAt, summary.Respondents, summary.Rows);
+        return new CycleOutcome(input.CycleId, reason, closedAt, summary.Respondents, summary.Rows, summary.SnapshotId);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ public static class ProblemCodes
     public const string WrongRole = "PMM-AUTH-003";
     public const string OtherMember = "PMM-AUTH-004";
     public const string AudienceNotAllowed = "PMM-AUTH-005";
+    public const string UnpublishedBenchmarks = "PMM-AUTH-006";
     public const string BadRequestBody = "PMM-REQ-001";
     public const string InvalidField = "PMM-REQ-002";
     public const string UnsupportedMediaType = "PMM-REQ-003";
@@ -24,9 +25,14 @@ public static class ProblemCodes
     public const string DeadlinePassed = "PMM-CYCLE-004";
     public const string UnpublishedReferenceVersion = "PMM-CYCLE-005";
     public const string CycleNotFailed = "PMM-CYCLE-006";
+    public const string CycleNotClosed = "PMM-CYCLE-007";
     public const string UnknownMember = "PMM-MEMBER-001";
     public const string SubmissionNotFound = "PMM-SUB-001";
     public const string ConcurrentUploads = "PMM-SUB-002";
+    public const string SnapshotNotFound = "PMM-SNAP-001";
+    public const string NoSnapshot = "PMM-SNAP-002";
+    public const string SnapshotNotPublishable = "PMM-SNAP-003";
+    public const string SnapshotSuperseded = "PMM-SNAP-004";
     public const string InvalidCatalogue = "PMM-REF-001";
     public const string InvalidMemberSet = "PMM-REF-002";
     public const string VersionMismatch = "PMM-REF-003";

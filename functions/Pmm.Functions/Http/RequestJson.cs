@@ -17,7 +17,11 @@ public static class RequestJson
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
     };
 
-    public static async Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class => ReadAsync<T>(request, null, cancellationToken);
+
+    /// <summary>Like <see cref="ReadAsync{T}(HttpRequest, CancellationToken)"/>, but an empty body is <paramref name="whenEmpty"/> (a command whose every field is optional).</summary>
+    public static async Task<(T? Value, IActionResult? Problem)> ReadAsync<T>(HttpRequest request, T? whenEmpty, CancellationToken cancellationToken)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,7 +33,7 @@ public static class RequestJson
 
         try
         {
-            var value = content.Length == 0 ? null : JsonSerializer.Deserialize<T>(content, Options);
+            var value = content.Length == 0 ? whenEmpty : JsonSerializer.Deserialize<T>(content, Options);
             return value is null
                 ? (null, Problems.BadRequest(ProblemCodes.BadRequestBody, "The request body is empty; send a JSON object."))
                 : (value, null);

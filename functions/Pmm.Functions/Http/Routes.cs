@@ -17,6 +17,9 @@ public static class Routes
     public const string CycleDeadline = Cycle + "/deadline";
     public const string CycleRetry = Cycle + "/retry";
     public const string CycleBenchmarks = Cycle + "/benchmarks";
+    public const string CycleSnapshots = Cycle + "/snapshots";
+    public const string CyclePublish = Cycle + "/publish";
+    public const string CycleRecompute = Cycle + "/recompute";
     public const string CycleCatalogue = Cycle + "/catalogue";
     public const string CycleMember = Cycle + "/members/{memberCode}";
     public const string Submissions = CycleMember + "/submissions";

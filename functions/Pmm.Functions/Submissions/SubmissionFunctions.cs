@@ -211,7 +211,9 @@ public sealed class SubmissionFunctions(
             return false;
         }
 
-        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow(), promotion.ItemValues);
+        // The content hash goes with it, so a benchmark snapshot's manifest can name exactly what it counted.
+        var record = await submissions.GetAsync(s.CycleId, s.MemberCode, s.SubmissionId);
+        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow(), promotion.ItemValues, record?.ContentHash);
     }
 
     /// <summary>Shows the verdict to the submitter.</summary>
