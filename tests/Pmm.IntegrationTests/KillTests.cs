@@ -7,6 +7,7 @@ using System.Text.Json;
 using Pmm.Core.Catalogue;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
+using Xunit.Abstractions;
 
 namespace Pmm.IntegrationTests;
 
@@ -14,7 +15,7 @@ namespace Pmm.IntegrationTests;
 /// The local host as a real process, killed with SIGKILL in the middle of work and started again on the same task hub:
 /// nothing acknowledged is lost or doubled, and the work finishes within the recovery the README promises.
 /// </summary>
-public sealed class KillTests
+public sealed class KillTests(ITestOutputHelper output)
 {
     const int Year = 2025;
 
@@ -65,11 +66,14 @@ public sealed class KillTests
         host.Kill();
         await Task.WhenAll(uploads);
         var owed = acknowledged.ToDictionary();
+        var restarted = Stopwatch.StartNew();
         await host.StartAsync();
+        output.WriteLine($"Killed after {owed.Count} of {members.Count} uploads were acknowledged; restarted in {restarted.Elapsed.TotalSeconds:0.0} s.");
 
         foreach (var (member, submissionId) in owed)
         {
             var verdict = await host.PollAsync($"api/cycles/{cycleId}/members/{member}/submissions/{submissionId}", s => s.GetProperty("status").GetString() is "accepted" or "rejected", RecoverySeconds);
+            output.WriteLine($"{member}: {verdict.GetProperty("status").GetString()} {restarted.Elapsed.TotalSeconds:0.0} s after the kill");
             Assert.Equal("accepted", verdict.GetProperty("status").GetString());
             var versions = await host.GetJsonAsync($"api/cycles/{cycleId}/members/{member}/submissions");
             Assert.Equal([submissionId], versions.EnumerateArray().Select(v => v.GetProperty("submissionId").GetString()));
