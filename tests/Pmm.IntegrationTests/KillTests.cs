@@ -80,6 +80,38 @@ public sealed class KillTests(ITestOutputHelper output)
         }
     }
 
+    // Kill -9 right after staff closed a cycle (while it closes and computes the final snapshot); restart at once: the
+    // cycle completes, and its final snapshot is whole (every row of every audience, all 6 Members counted).
+    [Fact]
+    public async Task KillDuringClose_CycleClosesWithAWholeFinalSnapshot()
+    {
+        await using var host = new HostProcess();
+        await host.StartAsync();
+        var cycleId = await host.OpenCycleAsync("killc");
+        var members = MemberDirectory.Embedded.Members.Where(m => m.Region == "EUR").Select(m => m.Code).Take(6).ToList();
+        foreach (var (member, i) in members.Select((m, i) => (m, i)))
+        {
+            var upload = await host.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/{member}/submissions", host.Token(AppRoles.Member, member), LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 1000 + i, 900 + i)));
+            var id = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("submissionId").GetString();
+            await host.PollAsync($"api/cycles/{cycleId}/members/{member}/submissions/{id}", s => s.GetProperty("status").GetString() == "accepted", 60);
+        }
+
+        var close = await host.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/close", host.Token(AppRoles.Staff));
+        Assert.Equal(HttpStatusCode.Accepted, close.StatusCode);
+        host.Kill();
+        var restarted = Stopwatch.StartNew();
+        await host.StartAsync();
+
+        var cycle = await host.PollAsync($"api/cycles/{cycleId}", c => c.GetProperty("status").GetString() == "closed", RecoverySeconds);
+        output.WriteLine($"Closed {restarted.Elapsed.TotalSeconds:0.0} s after the kill.");
+        Assert.Equal("unpublished", cycle.GetProperty("publication").GetProperty("status").GetString());
+        var final = await host.GetJsonAsync($"api/cycles/{cycleId}/benchmarks?status=final&audience=restricted");
+        Assert.Equal(members.Count, final.GetProperty("respondents").GetInt32());
+        var rows = final.GetProperty("rows").EnumerateArray().ToList();
+        Assert.Equal(KpiCatalogue.Embedded.Kpis.Count * (1 + MemberDirectory.Embedded.Regions.Count + MemberDirectory.Embedded.IncomeGroups.Count), rows.Count);
+        Assert.Contains(rows, r => r.GetProperty("scope").GetString() == "region" && r.GetProperty("group").GetString() == "EUR" && r.GetProperty("n").ValueKind == JsonValueKind.Number && r.GetProperty("n").GetInt32() == members.Count);
+    }
+
     /// <summary>The local host built beside the tests, run as its own process on a free port against the tests' Azurite.</summary>
     sealed class HostProcess : IAsyncDisposable
     {
