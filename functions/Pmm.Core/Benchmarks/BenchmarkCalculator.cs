@@ -135,8 +135,9 @@ public static class BenchmarkCalculator
     /// <summary>
     /// Secondary suppression of one KPI's rows (README, "Disclosure control"): while the published rows of the audiences
     /// callers other than Staff read, together with those of earlier releases, reveal a small group's values, suppress
-    /// the published row whose suppression leaves the fewest values exposed (ties: the fewest Members, the most restricted
-    /// audience, then global, regions, income groups, then the group code in ordinal order), and look again.
+    /// the published fact (the rows with exactly the same values) whose suppression leaves the fewest values exposed
+    /// (ties: the fact whose most open row is the most restricted, then the fewest Members, then the first in row order),
+    /// and look again.
     /// </summary>
     static void Suppress(Kpi kpi, List<Cell> cells, Benchmark[] rows, int protectedAudiences, DisclosureParameters disclosure, IReadOnlyList<PriorRelease> prior)
     {
@@ -172,31 +173,35 @@ public static class BenchmarkCalculator
 
         var guarded = Enumerable.Range(0, cells.Count).Where(i => cells[i].AudienceIndex < protectedAudiences).ToList();
         var sets = cells.Select(c => c.AudienceIndex < protectedAudiences ? VariablesOf(c) : []).ToArray();
-        HashSet<int> ExposedWithout(int? left) =>
-            DifferencingCheck.Exposed([.. released, .. guarded.Where(i => i != left && !rows[i].Suppressed).Select(i => sets[i])], owners, disclosure.MeanThreshold);
+
+        // Rows holding the same values state the same fact: they are published or suppressed together.
+        var facts = guarded
+            .Where(i => !rows[i].Suppressed)
+            .GroupBy(i => string.Join(',', sets[i].Order()), StringComparer.Ordinal)
+            .Select(g => g.ToList())
+            .ToList();
+        HashSet<int> ExposedWithout(List<int>? left) =>
+            DifferencingCheck.Exposed([.. released, .. facts.Where(f => f != left).Select(f => sets[f[0]])], owners, disclosure.MeanThreshold);
         var exposed = ExposedWithout(null);
-        while (exposed.Count > 0)
+        while (exposed.Count > 0 && facts.Count > 0)
         {
-            var choice = guarded
-                .Where(i => !rows[i].Suppressed)
-                .Select(i => (Row: i, Left: ExposedWithout(i)))
+            var (fact, left) = facts
+                .Select(f => (Rows: f, Left: ExposedWithout(f)))
                 .OrderBy(c => c.Left.Count)
-                .ThenBy(c => rows[c.Row].N)
-                .ThenByDescending(c => cells[c.Row].AudienceIndex)
-                .ThenBy(c => cells[c.Row].ScopeOrder)
-                .ThenBy(c => cells[c.Row].Group, StringComparer.Ordinal)
-                .Select(c => ((int Row, HashSet<int> Left)?)c)
-                .FirstOrDefault();
-            if (choice is not { } next)
+                .ThenByDescending(c => c.Rows.Min(i => cells[i].AudienceIndex))
+                .ThenBy(c => rows[c.Rows[0]].N)
+                .ThenBy(c => c.Rows[0])
+                .First();
+            foreach (var row in fact)
             {
-                // Only earlier releases reveal these values: nothing left in this snapshot can hide them again.
-                return;
+                rows[row] = rows[row] with { N = null, Mean = null, Q1 = null, Median = null, Q3 = null, Confidentiality = Confidentiality.Secondary, Reason = SuppressionReasons.Differencing };
             }
 
-            var row = next.Row;
-            exposed = next.Left;
-            rows[row] = rows[row] with { N = null, Mean = null, Q1 = null, Median = null, Q3 = null, Confidentiality = Confidentiality.Secondary, Reason = SuppressionReasons.Differencing };
+            facts.Remove(fact);
+            exposed = left;
         }
+
+        // Values still exposed here are exposed by earlier releases alone: nothing in this snapshot can hide them again.
     }
 
     /// <summary>
