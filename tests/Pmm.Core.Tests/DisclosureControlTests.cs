@@ -12,8 +12,21 @@ namespace Pmm.Core.Tests;
 /// independent check (floating-point null space per Member value, not the exact atom arithmetic of the calculator)
 /// finds no value and no sum of fewer than the threshold that a Member-role or Reader-role caller could work out.
 /// </summary>
-public class DisclosureControlTests
+public class DisclosureControlTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    /// <summary>What the independent check looked at, for the record (printed by the generated-cycles test).</summary>
+    sealed class Tally
+    {
+        public int Systems;
+        public long Facts;
+        public long Values;
+        public long Sets;
+        public long Insiders;
+    }
+
+    [ThreadStatic]
+    static Tally? tally;
+
     const string Kpi = "TF-01";
     const string Second = "TF-02";
     const int MemberAudiences = 2;
@@ -119,6 +132,7 @@ public class DisclosureControlTests
     {
         var random = new Random(seed);
         var checkedRows = 0;
+        tally = new Tally();
         for (var c = 0; c < cycles; c++)
         {
             var respondents = c == 0 ? random.Next(0, 6) : c == 1 ? 181 : random.Next(0, 182);
@@ -137,6 +151,7 @@ public class DisclosureControlTests
         }
 
         Assert.True(checkedRows > 0);
+        output.WriteLine($"seed {seed}: {cycles} cycles, {tally.Systems} systems of facts (per KPI, caller and snapshot), {tally.Facts} published rows as facts, {tally.Values} values, {tally.Sets} sets of fewer than the threshold examined, {tally.Insiders} (Member, other value) pairs examined");
     }
 
     // The check itself can fail: unguarded rows of the first reconstruction are flagged.
@@ -249,6 +264,13 @@ public class DisclosureControlTests
 
         // A value in no published row cannot be worked out, nor can any sum that includes one: only the others are searched.
         var inFacts = facts.SelectMany(f => f).Distinct().Order().ToArray();
+        if (tally is { } t)
+        {
+            t.Systems++;
+            t.Facts += facts.Count;
+            t.Values += inFacts.Length;
+        }
+
         var kernel = Kernel(facts, variables.Count, []);
         var rows = Enumerable.Range(0, variables.Count).Select(i => kernel.Select(k => k[i]).ToArray()).ToArray();
         var direction = new Random(5).Let(r => Enumerable.Range(0, kernel.Length).Select(_ => r.NextDouble() - 0.5).ToArray());
@@ -271,6 +293,11 @@ public class DisclosureControlTests
 
         void Report(int[] members)
         {
+            if (tally is { } counted)
+            {
+                counted.Sets++;
+            }
+
             var set = members.Where(m => m >= 0).Distinct().ToArray();
             if (set.Length == members.Count(m => m >= 0) && set.Length < threshold
                 && Enumerable.Range(0, kernel.Length).All(j => Math.Abs(set.Sum(i => rows[i][j])) < 1e-7))
@@ -296,6 +323,11 @@ public class DisclosureControlTests
             var basis = Matrix<double>.Build.DenseOfRowArrays(own.Select(i => rows[i]));
             foreach (var u in inFacts.Where(u => variables[u].Member != own.Key))
             {
+                if (tally is { } counted)
+                {
+                    counted.Insiders++;
+                }
+
                 var target = Vector<double>.Build.DenseOfArray(rows[u]);
                 if (target.L2Norm() < 1e-7)
                 {
