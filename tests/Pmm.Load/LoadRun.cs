@@ -65,9 +65,10 @@ static class LoadRun
             while ((i = Interlocked.Increment(ref next)) < uploads.Count)
             {
                 sessions.Add(await OneAsync(target, setUp, options, uploads[i], clock));
-                if (Interlocked.Increment(ref done) % 50 == 0)
+                var count = Interlocked.Increment(ref done);
+                if (count % 50 == 0)
                 {
-                    output.WriteLine($"  {done} verdicts or give-ups, {clock.Elapsed.TotalSeconds:0.0} s, host RSS {HostProcess.Mb(target.Host.RssKb)}");
+                    output.WriteLine($"  {count} verdicts or give-ups, {clock.Elapsed.TotalSeconds:0.0} s, host RSS {HostProcess.Mb(target.Host.RssKb)}");
                 }
             }
         }
