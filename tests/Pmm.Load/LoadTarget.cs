@@ -22,7 +22,7 @@ sealed record LoadRequest(string Class, string Operation, HttpMethod Method, str
 }
 
 /// <summary>What came back: a status code, or a dropped connection or timeout (Status 0).</summary>
-sealed record Outcome(int Status, string? Failure, double Milliseconds, long ResponseBytes, string Excerpt)
+sealed record Outcome(int Status, string? Failure, double Milliseconds, long ResponseBytes, string Excerpt, TimeSpan? RetryAfter = null)
 {
     public bool IsServerError => Status >= 500 || Failure is not null;
 }
@@ -72,10 +72,9 @@ sealed class LoadTarget : IDisposable
     }
 
     /// <summary>Opens the run's cycles (or finds them open), fetches the Member's template and the reference documents, reads the seed files.</summary>
-    public async Task<SetUp?> SetUpAsync(TextWriter output)
+    public async Task<SetUp?> SetUpAsync(TextWriter output, params string[] cycles)
     {
         var staff = "Bearer " + Tokens.Staff;
-        var cycles = new[] { "fuzz", "fuzz-deadline", "fuzz-close" };
         foreach (var cycleId in cycles)
         {
             var body = JsonSerializer.SerializeToUtf8Bytes(new { cycleId, reportingYear = ReportingYear, deadline = DateTimeOffset.UtcNow.AddDays(60) });
@@ -97,10 +96,10 @@ sealed class LoadTarget : IDisposable
 
         var seeds = Seed.Load(Path.Combine(Options.RepositoryRoot, "tests", "Pmm.Core.Tests", "Corpus"), template);
         output.WriteLine($"Set-up: cycles {string.Join(", ", cycles)} (reporting year {ReportingYear}); {seeds.Count} seed files ({string.Join(", ", seeds.GroupBy(s => s.Format).Select(g => $"{g.Count()} {g.Key}"))}); host RSS {HostProcess.Mb(Host.RssKb)}");
-        return new SetUp(cycles[0], cycles[1], cycles[2], ReportingYear, template, seeds, members, catalogue);
+        return new SetUp(cycles[0], cycles.ElementAtOrDefault(1) ?? cycles[0], cycles.ElementAtOrDefault(2) ?? cycles[0], ReportingYear, template, seeds, members, catalogue);
     }
 
-    async Task<byte[]?> GetBytesAsync(string path, string authorization, TextWriter output)
+    public async Task<byte[]?> GetBytesAsync(string path, string authorization, TextWriter output)
     {
         using var request = Message(new LoadRequest("setup", "get", HttpMethod.Get, path, authorization, null, null));
         using var response = await http.SendAsync(request);
@@ -144,7 +143,7 @@ sealed class LoadTarget : IDisposable
                 total += read;
             }
 
-            return new Outcome((int)response.StatusCode, null, clock.Elapsed.TotalMilliseconds, total, Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length));
+            return new Outcome((int)response.StatusCode, null, clock.Elapsed.TotalMilliseconds, total, Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length), response.Headers.RetryAfter?.Delta);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

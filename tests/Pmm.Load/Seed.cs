@@ -47,12 +47,12 @@ sealed record Seed(string Name, byte[] Bytes, string ContentType, string Format)
         _ => Xlsx,
     };
 
-    /// <summary>The template with the values of the corpus's baseline file typed into it, as a Member would in Excel.</summary>
-    static byte[] Fill(byte[] template)
+    /// <summary>The template with the values of the corpus's baseline file typed into it (plus <paramref name="offset"/> to the first one), as a Member would in Excel.</summary>
+    public static byte[] Fill(byte[] template, decimal offset = 0)
     {
         var values = new Dictionary<string, (decimal T, decimal? Previous)>(StringComparer.Ordinal)
         {
-            ["DECL_TOTAL"] = (1000, null),
+            ["DECL_TOTAL"] = (1000 + offset, null),
             ["DECL_ELECTRONIC"] = (985, null),
             ["AEO_COUNT"] = (120, 100),
             ["TRADE_VALUE"] = (5000000.5m, null),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -38,6 +39,9 @@ public sealed class SubmissionFunctions(
     IOptions<UploadOptions> uploads,
     TimeProvider clock)
 {
+    /// <summary>The <c>Retry-After</c> (seconds) of a status read of a submission still <c>received</c> or <c>validating</c>.</summary>
+    public const int UnfinishedRetryAfterSeconds = 1;
+
     public static string InstanceIdOf(string submissionId) => $"submission-{submissionId}";
 
     [Function(nameof(UploadSubmission))]
@@ -129,9 +133,15 @@ public sealed class SubmissionFunctions(
             return Problems.NotFound(ProblemCodes.SubmissionNotFound, $"Member {memberCode} has no submission '{Problems.Shown(submissionId)}' in cycle '{Problems.Shown(cycleId)}'.");
         }
 
-        var result = record.Status is SubmissionStatus.Accepted or SubmissionStatus.Rejected
-            ? await submissions.GetResultAsync(record, cancellationToken)
-            : null;
+        if (record.Status is not (SubmissionStatus.Accepted or SubmissionStatus.Rejected))
+        {
+            // Clients poll this while a deadline burst is validated: one table read, and a hint how long to wait, so that
+            // polling does not compete with validation for storage. Not current before its verdict is shown.
+            req.HttpContext.Response.Headers.RetryAfter = UnfinishedRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return new OkObjectResult(SubmissionView.From(record, isCurrent: false, null));
+        }
+
+        var result = await submissions.GetResultAsync(record, cancellationToken);
         return new OkObjectResult(SubmissionView.From(record, await IsCurrentAsync(record, cancellationToken), result));
     }
 
