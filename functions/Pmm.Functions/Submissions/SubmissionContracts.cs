@@ -10,14 +10,8 @@ namespace Pmm.Functions.Submissions;
 /// <summary>Input of the validation orchestration and its activities.</summary>
 public sealed record SubmissionRef(string CycleId, string MemberCode, string SubmissionId);
 
-/// <summary>The validation verdict passed between activities, with the disclosure level of each computed KPI.</summary>
+/// <summary>The validation verdict the orchestration returns, with the disclosure level of each computed KPI.</summary>
 public sealed record ValidationSummary(ValidationStatus Status, int Errors, int Warnings, IReadOnlyDictionary<string, decimal> KpiValues, IReadOnlyDictionary<string, string>? Disclosure = null, IReadOnlyDictionary<string, decimal>? ItemValues = null);
-
-/// <summary>Input of the activity that records the verdict users see.</summary>
-public sealed record Verdict(SubmissionRef Submission, ValidationSummary Summary);
-
-/// <summary>Input of the activity that makes an accepted submission current.</summary>
-public sealed record Promotion(SubmissionRef Submission, IReadOnlyDictionary<string, decimal> KpiValues, IReadOnlyDictionary<string, string>? Disclosure = null, IReadOnlyDictionary<string, decimal>? ItemValues = null);
 
 /// <summary>The status resource of a submission.</summary>
 public sealed record SubmissionView(

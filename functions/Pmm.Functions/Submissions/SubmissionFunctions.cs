@@ -165,14 +165,9 @@ public sealed class SubmissionFunctions(
     [Function(nameof(ValidationOrchestration))]
     public static async Task<ValidationSummary> ValidationOrchestration([OrchestrationTrigger] TaskOrchestrationContext context, SubmissionRef submission)
     {
-        ValidationSummary summary;
         try
         {
-            summary = await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
-            if (summary.Status != ValidationStatus.Rejected)
-            {
-                await context.CallActivityAsync<bool>(nameof(PromoteSubmission), new Promotion(submission, summary.KpiValues, summary.Disclosure, summary.ItemValues), CycleFunctions.Retry);
-            }
+            return await context.CallActivityAsync<ValidationSummary>(nameof(ValidateSubmission), submission, CycleFunctions.Retry);
         }
         catch (TaskFailedException ex)
         {
@@ -181,12 +176,14 @@ public sealed class SubmissionFunctions(
             await context.CallActivityAsync(nameof(RecordSystemError), submission, CycleFunctions.Retry);
             return new ValidationSummary(ValidationStatus.Rejected, 1, 0, new Dictionary<string, decimal>());
         }
-
-        await context.CallActivityAsync(nameof(RecordVerdict), new Verdict(submission, summary), CycleFunctions.Retry);
-        return summary;
     }
 
-    /// <summary>Reads the stored original, parses and validates it, and stores the result with its findings.</summary>
+    /// <summary>
+    /// Everything a version's validation does, in one activity (each step can be repeated, so a retry after a crash is
+    /// safe): reads the stored original, parses and validates it, stores the result with its findings, makes an accepted
+    /// version current unless the cycle has stopped taking submissions meanwhile, and shows the verdict. One activity
+    /// instead of three saves two rounds of durable messages and history per upload.
+    /// </summary>
     [Function(nameof(ValidateSubmission))]
     public async Task<ValidationSummary> ValidateSubmission([ActivityTrigger] SubmissionRef submission)
     {
@@ -201,42 +198,18 @@ public sealed class SubmissionFunctions(
         var peers = await PeersAsync(submission.CycleId, submission.MemberCode, data.Catalogue);
         var result = data.Validator.Validate(parsed, cycle.ReportingYear, peers.Kpis, peers.Items);
         await submissions.SaveResultAsync(record, result);
-        return new ValidationSummary(
-            result.Status,
-            result.Errors,
-            result.Warnings,
-            result.KpiValues,
-            result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal),
-            result.ItemValues);
-    }
-
-    /// <summary>Makes an accepted submission current, unless the cycle has stopped taking submissions meanwhile.</summary>
-    [Function(nameof(PromoteSubmission))]
-    public async Task<bool> PromoteSubmission([ActivityTrigger] Promotion promotion)
-    {
-        var s = promotion.Submission;
-        var cycle = await cycles.GetAsync(s.CycleId);
-        if (cycle is null || cycle.Status != CycleStatus.Open)
+        var disclosure = result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal);
+        if (result.Status != ValidationStatus.Rejected && (await cycles.GetAsync(submission.CycleId))?.Status == CycleStatus.Open)
         {
-            return false;
+            // The cycle is read again: it may have closed while the file was validated, and then the version must not count.
+            // The content hash goes with it, so a benchmark snapshot's manifest can name exactly what it counted.
+            await current.PromoteAsync(submission.CycleId, submission.MemberCode, submission.SubmissionId, result.KpiValues, disclosure, clock.GetUtcNow(), result.ItemValues, record.ContentHash);
         }
 
-        // The content hash goes with it, so a benchmark snapshot's manifest can name exactly what it counted.
-        var record = await submissions.GetAsync(s.CycleId, s.MemberCode, s.SubmissionId);
-        return await current.PromoteAsync(s.CycleId, s.MemberCode, s.SubmissionId, promotion.KpiValues, promotion.Disclosure, clock.GetUtcNow(), promotion.ItemValues, record?.ContentHash);
+        var status = result.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
+        await submissions.SetVerdictAsync(record, status, result.Errors, result.Warnings, clock.GetUtcNow());
+        return new ValidationSummary(result.Status, result.Errors, result.Warnings, result.KpiValues, disclosure, result.ItemValues);
     }
-
-    /// <summary>Shows the verdict to the submitter.</summary>
-    [Function(nameof(RecordVerdict))]
-    public async Task RecordVerdict([ActivityTrigger] Verdict verdict)
-    {
-        var s = verdict.Submission;
-        var record = await submissions.GetAsync(s.CycleId, s.MemberCode, s.SubmissionId)
-            ?? throw new InvalidOperationException($"Submission {s.SubmissionId} has no record.");
-        var status = verdict.Summary.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
-        await submissions.SetVerdictAsync(record, status, verdict.Summary.Errors, verdict.Summary.Warnings, clock.GetUtcNow());
-    }
-
 
     /// <summary>Rejects a submission that could not be processed, with a finding that says so and what to do.</summary>
     [Function(nameof(RecordSystemError))]
