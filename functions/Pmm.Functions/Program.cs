@@ -1,7 +1,7 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Http;
 

@@ -37,14 +37,20 @@ public static class PmmTelemetry
     static readonly Counter<long> Verdicts = Meter.CreateCounter<long>(
         "pmm.verdicts", "{verdict}", "Verdicts recorded: accepted, rejected (findings), system-error (the server failed).");
 
-    static readonly Histogram<double> VerdictLatency = Meter.CreateHistogram<double>(
-        "pmm.verdict.latency", "s", "From an upload's receipt to its verdict.");
+    /// <summary>
+    /// Bucket bounds in seconds around what matters: the verdict goal (3 s), a polling client's patience, the durable
+    /// provider's message visibility after a crash (45 s); the exporters' default bounds are for milliseconds.
+    /// </summary>
+    static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300] };
+
+    static readonly Histogram<double> VerdictLatency = Meter.CreateHistogram(
+        "pmm.verdict.latency", "s", "From an upload's receipt to its verdict.", advice: Seconds);
 
     static readonly Counter<long> ValidationFailures = Meter.CreateCounter<long>(
         "pmm.validation.failures", "{submission}", "Validations rejected, once per submission and error rule id.");
 
-    static readonly Histogram<double> BenchmarkDuration = Meter.CreateHistogram<double>(
-        "pmm.benchmarks.duration", "s", "Time to compute (and store) a benchmark snapshot, provisional or final.");
+    static readonly Histogram<double> BenchmarkDuration = Meter.CreateHistogram(
+        "pmm.benchmarks.duration", "s", "Time to compute (and store) a benchmark snapshot, provisional or final.", advice: Seconds);
 
     /// <summary>An upload reached the version store: a new version (202) or the latest one again (200).</summary>
     public static void UploadReceived(string cycleId, string mediaType, bool newVersion) =>
