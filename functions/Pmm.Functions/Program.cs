@@ -1,4 +1,6 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Http;
@@ -12,4 +14,7 @@ builder.ConfigureFunctionsWebApplication();
 // local host runs around every call.
 builder.UseWhen<HttpPipelineMiddleware>(HttpPipelineMiddleware.IsHttp);
 builder.Services.AddPmm(builder.Configuration);
+
+// Under Azure Functions the worker's spans join the host's invocation (same trace, function name and invocation id).
+builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 builder.Build().Run();

@@ -62,10 +62,13 @@ public class FunctionIndexTests
         {
             var access = function.Method.GetCustomAttribute<AccessAttribute>();
             Assert.True(access is not null, $"{function.Name} has no [Access].");
-            Assert.NotEmpty(access.Roles);
+            Assert.Equal(access.Anonymous, access.Roles.Count == 0);
             Assert.All(access.Roles, r => Assert.Contains(r, AppRoles.All));
             Assert.Equal(function.Route.Contains($"{{{Routes.MemberCodeParameter}}}", StringComparison.Ordinal), access.MemberScoped);
         }
+
+        // Anonymous is said explicitly, and only the health endpoint says it.
+        Assert.Equal([nameof(Pmm.Functions.Health.HealthFunctions.GetHealth)], index.Http.Where(f => f.Method.GetCustomAttribute<AccessAttribute>()!.Anonymous).Select(f => f.Name));
 
         // Nothing but HTTP functions carries it (it would mean nothing there).
         var others = index.Orchestrators.Concat(index.Activities).Select(f => f.Method).Concat(index.Timers.Select(t => t.Method));

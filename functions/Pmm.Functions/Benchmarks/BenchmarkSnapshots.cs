@@ -3,6 +3,7 @@ using Pmm.Core.Benchmarks;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Catalogue;
 using Pmm.Functions.Configuration;
+using Pmm.Functions.Telemetry;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Benchmarks;
@@ -30,6 +31,7 @@ public sealed class BenchmarkSnapshots(
     public async Task<BenchmarkSummary> ComputeAsync(BenchmarkRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        using var measure = PmmTelemetry.MeasureBenchmarks(request.CycleId, request.Final);
         var cycle = await cycles.GetAsync(request.CycleId, cancellationToken)
             ?? throw new InvalidOperationException($"Cycle {request.CycleId} has no record.");
         var (catalogue, members, _) = await reference.ForCycleAsync(cycle, cancellationToken);

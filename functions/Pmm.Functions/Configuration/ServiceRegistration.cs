@@ -11,8 +11,10 @@ using Pmm.Functions.Auth;
 using Pmm.Functions.Benchmarks;
 using Pmm.Functions.Catalogue;
 using Pmm.Functions.Cycles;
+using Pmm.Functions.Health;
 using Pmm.Functions.Http;
 using Pmm.Functions.Submissions;
+using Pmm.Functions.Telemetry;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Configuration;
@@ -59,7 +61,9 @@ public static class ServiceRegistration
         services.AddSingleton<BenchmarkPublishing>();
         services.AddSingleton<ReferencePublishing>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<HealthCheck>();
         services.AddHostedService<StorageInitializer>();
+        services.AddPmmTelemetry(configuration);
         return services;
     }
 

@@ -57,6 +57,14 @@ public sealed class HttpPipeline(RequestAuthenticator auth, ILogger<HttpPipeline
             throw new InvalidOperationException($"HTTP function {function.DeclaringType?.Name}.{function.Name} has no [Access] attribute.");
         }
 
+        if (access.Anonymous)
+        {
+            // No token is read, so nothing may depend on a caller: no roles, no Member.
+            return access.Roles.Count == 0 && !access.MemberScoped && !HasMemberRoute(function)
+                ? null
+                : throw new InvalidOperationException($"HTTP function {function.Name} is anonymous but names roles or a Member.");
+        }
+
         var (caller, failure) = await auth.AuthenticateAsync(http.Request, [.. access.Roles]);
         if (failure is not null)
         {

@@ -39,6 +39,7 @@ public static class ProblemCodes
     public const string VersionExists = "PMM-REF-004";
     public const string VersionNotFound = "PMM-REF-005";
     public const string ServerError = "PMM-SERVER-001";
+    public const string Unhealthy = "PMM-HEALTH-001";
 }
 
 /// <summary>Builds <c>application/problem+json</c> responses.</summary>

@@ -32,6 +32,7 @@ public static class Routes
     public const string CatalogueVersion = Catalogues + "/{version}";
     public const string MemberSets = "members";
     public const string MemberSet = MemberSets + "/{version}";
+    public const string Health = "health";
 
     /// <summary>The route value that names a Member: a route holding it is scoped to that Member.</summary>
     public const string MemberCodeParameter = "memberCode";

@@ -20,6 +20,7 @@ using Pmm.Functions.Catalogue;
 using Pmm.Functions.Configuration;
 using Pmm.Functions.Cycles;
 using Pmm.Functions.Http;
+using Pmm.Functions.Telemetry;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Submissions;
@@ -187,6 +188,7 @@ public sealed class SubmissionFunctions(
     [Function(nameof(ValidateSubmission))]
     public async Task<ValidationSummary> ValidateSubmission([ActivityTrigger] SubmissionRef submission)
     {
+        using var span = PmmTelemetry.StartValidation(submission.CycleId);
         var record = await submissions.GetAsync(submission.CycleId, submission.MemberCode, submission.SubmissionId)
             ?? throw new InvalidOperationException($"Submission {submission.SubmissionId} has no record.");
         var cycle = await cycles.GetAsync(submission.CycleId)
@@ -197,6 +199,7 @@ public sealed class SubmissionFunctions(
         var data = await reference.ForCycleAsync(cycle);
         var peers = await PeersAsync(submission.CycleId, submission.MemberCode, data.Catalogue);
         var result = data.Validator.Validate(parsed, cycle.ReportingYear, peers.Kpis, peers.Items);
+        PmmTelemetry.Validated(span, submission.CycleId, result);
         await submissions.SaveResultAsync(record, result);
         var disclosure = result.Canonical?.Disclosure.Where(d => result.KpiValues.ContainsKey(d.Key)).ToDictionary(StringComparer.Ordinal);
         if (result.Status != ValidationStatus.Rejected && (await cycles.GetAsync(submission.CycleId))?.Status == CycleStatus.Open)
@@ -207,7 +210,9 @@ public sealed class SubmissionFunctions(
         }
 
         var status = result.Status == ValidationStatus.Rejected ? SubmissionStatus.Rejected : SubmissionStatus.Accepted;
-        await submissions.SetVerdictAsync(record, status, result.Errors, result.Warnings, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        await submissions.SetVerdictAsync(record, status, result.Errors, result.Warnings, now);
+        PmmTelemetry.Verdict(submission.CycleId, status == SubmissionStatus.Rejected ? PmmTelemetry.Rejected : PmmTelemetry.Accepted, record.ReceivedAt, now);
         return new ValidationSummary(result.Status, result.Errors, result.Warnings, result.KpiValues, disclosure, result.ItemValues);
     }
 
@@ -219,7 +224,9 @@ public sealed class SubmissionFunctions(
             ?? throw new InvalidOperationException($"Submission {submission.SubmissionId} has no record.");
         var finding = new Finding(RuleIds.SystemError, Severity.Error, "The file could not be processed because of an error on our side; it has been logged.", "Upload the file again later; if it keeps failing, contact the WCO Secretariat with the submission id.", Pointer: "file");
         await submissions.SaveResultAsync(record, new ValidationResult(ValidationStatus.Rejected, [finding], new Dictionary<string, decimal>(), 0));
-        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, clock.GetUtcNow(), systemError: true);
+        var now = clock.GetUtcNow();
+        await submissions.SetVerdictAsync(record, SubmissionStatus.Rejected, 1, 0, now, systemError: true);
+        PmmTelemetry.Verdict(submission.CycleId, PmmTelemetry.SystemError, record.ReceivedAt, now);
     }
 
     /// <summary>Other Members' current values a submission is compared with.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pmm.Core.Catalogue;
 using Pmm.Core.Formats;
 using Pmm.Functions.Configuration;
+using Pmm.Functions.Telemetry;
 using Pmm.Storage;
 
 namespace Pmm.Functions.Submissions;
@@ -30,6 +31,7 @@ public sealed class SubmissionVersions(SubmissionStore submissions, CurrentSubmi
         var hash = SubmissionFormats.ContentHash(parsed, content, catalogue);
         var candidate = new SubmissionRecord(cycleId, memberCode, SubmissionStore.NewSubmissionId(receivedAt), SubmissionStatus.Received, receivedAt, hash, contentType, content.Length, uploadedBy);
         var (record, created) = await submissions.ReceiveAsync(candidate, content, cancellationToken);
+        PmmTelemetry.UploadReceived(cycleId, contentType, created);
         if (created)
         {
             await StartValidationAsync(client, record, cancellationToken);
