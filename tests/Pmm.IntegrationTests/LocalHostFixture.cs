@@ -2,10 +2,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pmm.Core.Catalogue;
+using Pmm.Core.Formats;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Configuration;
 using Pmm.LocalHost;
+using Pmm.Storage;
 
 namespace Pmm.IntegrationTests;
 
@@ -89,6 +93,30 @@ public sealed class LocalHostFixture : IAsyncLifetime
     }
 
     public static StringContent Csv(string text) => new(text, new MediaTypeHeaderValue("text/csv"));
+
+    /// <summary>Opens a cycle for reporting year <paramref name="year"/> over HTTP, as staff; its id starts with <paramref name="prefix"/>.</summary>
+    public async Task<string> OpenCycleAsync(string prefix, int year = 2025)
+    {
+        var cycleId = TestStorage.Unique(prefix);
+        var open = await SendAsync(HttpMethod.Post, "api/cycles", Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
+        Xunit.Assert.Equal(System.Net.HttpStatusCode.Created, open.StatusCode);
+        return cycleId;
+    }
+
+    /// <summary>
+    /// Stores a CSV version the way an upload does (same content hash), received at <paramref name="receivedAt"/> (now by
+    /// default), but starts no validation: it stays received, as when a host dies between storing and starting.
+    /// </summary>
+    public async Task<SubmissionRecord> StoreWithoutValidationAsync(string cycleId, string member, string csv, DateTimeOffset? receivedAt = null)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
+        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(SubmissionFormats.Csv, new MemoryStream(bytes)), bytes, KpiCatalogue.Embedded);
+        var at = receivedAt ?? DateTimeOffset.UtcNow;
+        var candidate = new SubmissionRecord(cycleId, member, SubmissionStore.NewSubmissionId(at), SubmissionStatus.Received, at, hash, SubmissionFormats.Csv, bytes.Length, "dev");
+        var received = await Host.Services.GetRequiredService<SubmissionStore>().ReceiveAsync(candidate, bytes);
+        Xunit.Assert.True(received.Created);
+        return received.Record;
+    }
 
     public static string ValidCsv(int year, int total, int electronic) => $"""
         item,year,value

@@ -4,8 +4,6 @@ using System.Text.Json;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Pmm.Core.Catalogue;
-using Pmm.Core.Formats;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Submissions;
 using Pmm.Storage;
@@ -25,7 +23,7 @@ public class ResubmissionTests(LocalHostFixture app)
     [Fact]
     public async Task Upload_OlderContentAgain_NewVersionBecomesCurrent()
     {
-        var cycleId = await OpenAsync("aba");
+        var cycleId = await app.OpenCycleAsync("aba");
         var a = LocalHostFixture.ValidCsv(Year, 1000, 980);
         var b = LocalHostFixture.ValidCsv(Year, 1000, 900);
         var first = await UploadAsync(cycleId, "KEN", a, HttpStatusCode.Accepted);
@@ -48,7 +46,7 @@ public class ResubmissionTests(LocalHostFixture app)
     [Fact]
     public async Task Upload_SameAsLatest_ReturnsLatest()
     {
-        var cycleId = await OpenAsync("same");
+        var cycleId = await app.OpenCycleAsync("same");
         var bad = $"item,year,value\nDECL_TOTAL,{Year},10\nDECL_ELECTRONIC,{Year},9x\n";
         var first = await UploadAsync(cycleId, "KEN", bad, HttpStatusCode.Accepted);
         Assert.Equal("rejected", (await VerdictAsync(cycleId, "KEN", first)).GetProperty("status").GetString());
@@ -63,7 +61,7 @@ public class ResubmissionTests(LocalHostFixture app)
     [Fact]
     public async Task Upload_SameFileAfterSystemError_ValidatedAgain()
     {
-        var cycleId = await OpenAsync("sys");
+        var cycleId = await app.OpenCycleAsync("sys");
         var csv = LocalHostFixture.ValidCsv(Year, 400, 390);
         var failed = await SystemErrorAsync(cycleId, "SEN", csv);
 
@@ -80,7 +78,7 @@ public class ResubmissionTests(LocalHostFixture app)
     [Fact]
     public async Task Upload_TenIdenticalAtOnce_OneVersionStored()
     {
-        var cycleId = await OpenAsync("burst");
+        var cycleId = await app.OpenCycleAsync("burst");
         var csv = LocalHostFixture.ValidCsv(Year, 700, 690);
         var token = app.Token(AppRoles.Member, "GHA");
 
@@ -105,10 +103,7 @@ public class ResubmissionTests(LocalHostFixture app)
     /// </summary>
     async Task<string> SystemErrorAsync(string cycleId, string member, string csv)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(csv);
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(SubmissionFormats.Csv, new MemoryStream(bytes)), bytes, KpiCatalogue.Embedded);
-        var record = new SubmissionRecord(cycleId, member, Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, hash, SubmissionFormats.Csv, bytes.Length, "dev");
-        await app.Host.Services.GetRequiredService<SubmissionStore>().ReceiveAsync(record, bytes);
+        var record = await app.StoreWithoutValidationAsync(cycleId, member, csv);
         await app.Host.Services.GetRequiredService<PmmStorage>().Submissions.DeleteBlobAsync(record.BlobName);
         var client = app.Host.Services.GetRequiredService<DurableTaskClient>();
         var instanceId = SubmissionFunctions.InstanceIdOf(record.SubmissionId);
@@ -117,14 +112,6 @@ public class ResubmissionTests(LocalHostFixture app)
         var view = await VerdictAsync(cycleId, member, record.SubmissionId);
         Assert.Equal("PMM-SYS-001", Assert.Single(view.GetProperty("findings").EnumerateArray()).GetProperty("ruleId").GetString());
         return record.SubmissionId;
-    }
-
-    async Task<string> OpenAsync(string prefix)
-    {
-        var cycleId = TestStorage.Unique(prefix);
-        var open = await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
-        Assert.Equal(HttpStatusCode.Created, open.StatusCode);
-        return cycleId;
     }
 
     async Task<string> UploadAsync(string cycleId, string member, string csv, HttpStatusCode expected)

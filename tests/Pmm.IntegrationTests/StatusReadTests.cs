@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Pmm.Core.Catalogue;
-using Pmm.Core.Formats;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Submissions;
 using Pmm.Storage;
@@ -25,8 +22,8 @@ public class StatusReadTests(LocalHostFixture app)
     [Fact]
     public async Task GetSubmission_Received_RetryAfterAndRecordOnly()
     {
-        var cycleId = await OpenAsync("unfinished");
-        var record = await ReceiveWithoutValidationAsync(cycleId, "KEN", LocalHostFixture.ValidCsv(Year, 1000, 980));
+        var cycleId = await app.OpenCycleAsync("unfinished");
+        var record = await app.StoreWithoutValidationAsync(cycleId, "KEN", LocalHostFixture.ValidCsv(Year, 1000, 980));
         await app.Host.Services.GetRequiredService<CurrentSubmissionStore>().PromoteAsync(cycleId, "KEN", record.SubmissionId, new Dictionary<string, decimal> { ["TF-01"] = 98m }, null, DateTimeOffset.UtcNow);
 
         var response = await app.SendAsync(HttpMethod.Get, SubmissionView.UrlOf(cycleId, "KEN", record.SubmissionId).TrimStart('/'), app.Token(AppRoles.Member, "KEN"));
@@ -43,7 +40,7 @@ public class StatusReadTests(LocalHostFixture app)
     [Fact]
     public async Task GetSubmission_Accepted_NoRetryAfter()
     {
-        var cycleId = await OpenAsync("finished");
+        var cycleId = await app.OpenCycleAsync("finished");
         var token = app.Token(AppRoles.Member, "KEN");
         var upload = await app.SendAsync(HttpMethod.Post, $"api/cycles/{cycleId}/members/KEN/submissions", token, LocalHostFixture.Csv(LocalHostFixture.ValidCsv(Year, 1000, 980)));
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
@@ -58,24 +55,5 @@ public class StatusReadTests(LocalHostFixture app)
         Assert.Equal("accepted", view.GetProperty("status").GetString());
         Assert.True(view.GetProperty("isCurrent").GetBoolean());
         Assert.Equal(JsonValueKind.Array, view.GetProperty("findings").ValueKind);
-    }
-
-    /// <summary>Stores a version the way an upload does, but starts no validation, so it stays received for the test.</summary>
-    async Task<SubmissionRecord> ReceiveWithoutValidationAsync(string cycleId, string member, string csv)
-    {
-        var bytes = Encoding.UTF8.GetBytes(csv);
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(SubmissionFormats.Csv, new MemoryStream(bytes)), bytes, KpiCatalogue.Embedded);
-        var candidate = new SubmissionRecord(cycleId, member, Guid.CreateVersion7().ToString("N"), SubmissionStatus.Received, DateTimeOffset.UtcNow, hash, SubmissionFormats.Csv, bytes.Length, "dev");
-        var received = await app.Host.Services.GetRequiredService<SubmissionStore>().ReceiveAsync(candidate, bytes);
-        Assert.True(received.Created);
-        return received.Record;
-    }
-
-    async Task<string> OpenAsync(string prefix)
-    {
-        var cycleId = TestStorage.Unique(prefix);
-        var open = await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
-        Assert.Equal(HttpStatusCode.Created, open.StatusCode);
-        return cycleId;
     }
 }

@@ -1,10 +1,5 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Pmm.Core.Catalogue;
-using Pmm.Core.Formats;
 using Pmm.Functions.Auth;
 using Pmm.Functions.Submissions;
 using Pmm.Storage;
@@ -23,9 +18,7 @@ public class SweepTests(LocalHostFixture app)
     [Fact]
     public async Task Sweep_StalledVersions_ValidatedOnce()
     {
-        var cycleId = TestStorage.Unique("sweep");
-        var open = await app.SendAsync(HttpMethod.Post, "api/cycles", app.Token(AppRoles.Staff), JsonContent.Create(new { cycleId, reportingYear = Year, deadline = DateTimeOffset.UtcNow.AddDays(1) }));
-        Assert.Equal(HttpStatusCode.Created, open.StatusCode);
+        var cycleId = await app.OpenCycleAsync("sweep", Year);
         var longAgo = DateTimeOffset.UtcNow - SubmissionVersions.ValidationStartGrace - TimeSpan.FromMinutes(1);
         var received = await StoreAsync(cycleId, "KEN", SubmissionStatus.Received, longAgo, 1000, 980);
         var validating = await StoreAsync(cycleId, "FRA", SubmissionStatus.Validating, longAgo, 2000, 1900);
@@ -53,14 +46,10 @@ public class SweepTests(LocalHostFixture app)
     /// <summary>A version stored as an upload stores it, at <paramref name="receivedAt"/>, left in <paramref name="status"/> with no orchestration.</summary>
     async Task<SubmissionRecord> StoreAsync(string cycleId, string member, SubmissionStatus status, DateTimeOffset receivedAt, int total, int electronic)
     {
-        var bytes = Encoding.UTF8.GetBytes(LocalHostFixture.ValidCsv(Year, total, electronic));
-        var hash = SubmissionFormats.ContentHash(SubmissionFormats.Read(SubmissionFormats.Csv, new MemoryStream(bytes)), bytes, KpiCatalogue.Embedded);
-        var store = app.Host.Services.GetRequiredService<SubmissionStore>();
-        var record = new SubmissionRecord(cycleId, member, SubmissionStore.NewSubmissionId(receivedAt), SubmissionStatus.Received, receivedAt, hash, SubmissionFormats.Csv, bytes.Length, "dev");
-        var stored = (await store.ReceiveAsync(record, bytes)).Record;
+        var stored = await app.StoreWithoutValidationAsync(cycleId, member, LocalHostFixture.ValidCsv(Year, total, electronic), receivedAt);
         if (status != SubmissionStatus.Received)
         {
-            await store.SetStatusAsync(stored, status);
+            await app.Host.Services.GetRequiredService<SubmissionStore>().SetStatusAsync(stored, status);
         }
 
         return stored;
