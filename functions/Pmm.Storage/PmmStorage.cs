@@ -26,6 +26,8 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
 
     public TableClient Snapshots { get; } = tables.GetTableClient(StorageNames.SnapshotsTable);
 
+    public TableClient Audit { get; } = tables.GetTableClient(StorageNames.AuditTable);
+
     /// <summary>Creates what does not exist yet; safe to call at every start.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
@@ -39,6 +41,7 @@ public sealed class PmmStorage(BlobServiceClient blobs, TableServiceClient table
             SubmissionsTable.CreateIfNotExistsAsync(cancellationToken),
             CurrentSubmissions.CreateIfNotExistsAsync(cancellationToken),
             Benchmarks.CreateIfNotExistsAsync(cancellationToken),
-            Snapshots.CreateIfNotExistsAsync(cancellationToken));
+            Snapshots.CreateIfNotExistsAsync(cancellationToken),
+            Audit.CreateIfNotExistsAsync(cancellationToken));
     }
 }

@@ -26,6 +26,9 @@ public static class StorageNames
     /// <summary>Snapshot records and the per-cycle pointers to the current ones (README, "The benchmark table").</summary>
     public const string SnapshotsTable = "Snapshots";
 
+    /// <summary>The audit trail, append-only: partition = cycle id, row key = event key (<see cref="AuditStore"/>).</summary>
+    public const string AuditTable = "Audit";
+
     /// <summary>Separator inside composite keys; not allowed in cycle ids or Member codes.</summary>
     public const char KeySeparator = '~';
 }

@@ -50,6 +50,7 @@ public static class ServiceRegistration
         services.AddSingleton<CurrentSubmissionStore>();
         services.AddSingleton<BenchmarkStore>();
         services.AddSingleton<ReferenceStore>();
+        services.AddSingleton<AuditStore>();
         services.AddSingleton<ReferenceDataProvider>();
         services.AddSingleton<RequestAuthenticator>();
         services.AddSingleton<Submissions.SubmissionVersions>();
